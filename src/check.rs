@@ -1,0 +1,371 @@
+//! `cargo pin check`: every requirement that can drift, a missing or stale
+//! lockfile, a floating toolchain. Offline; reads files, runs only
+//! `cargo metadata --no-deps`.
+
+use std::collections::HashSet;
+
+use jiff::civil::Date;
+
+use crate::finding::{Finding, Report, Summary};
+use crate::lockfile::{Lockfile, Package, Source};
+use crate::manifest::{DepSource, Dependency, GitDep, GitRef, Manifest, TableKind};
+use crate::policy::Policy;
+use crate::requirement::{self, Kind};
+use crate::rule::{Level, Rule};
+use crate::toolchain::Toolchain;
+use crate::workspace::Workspace;
+
+/// Rule levels for one run: the policy's, then `-D/-W/-A` in order.
+#[derive(Debug, Clone, Default)]
+pub struct Levels {
+    pub overrides: Vec<(Rule, Level)>,
+}
+
+impl Levels {
+    pub fn level(&self, policy: &Policy, rule: Rule) -> Level {
+        self.overrides
+            .iter()
+            .rev()
+            .find(|(r, _)| *r == rule)
+            .map_or_else(|| policy.level(rule), |(_, l)| *l)
+    }
+}
+
+/// A finding before levels and exemptions are applied, with what `fix`
+/// needs to act on it.
+#[derive(Debug, Clone)]
+pub struct Raw<'a> {
+    pub finding: Finding,
+    pub manifest: Option<&'a Manifest>,
+    pub dep: Option<&'a Dependency>,
+    pub locked: Option<&'a Package>,
+}
+
+/// Runs every offline rule over the workspace, before levels apply.
+pub fn raw_findings<'a>(ws: &'a Workspace, summary: &mut Summary) -> Vec<Raw<'a>> {
+    let mut out = Vec::new();
+    let inherited = ws.inherited_names();
+    summary.manifests = ws.manifests.len();
+    for m in &ws.manifests {
+        for dep in &m.deps {
+            summary.requirements += 1;
+            dependency(ws, m, dep, &inherited, summary, &mut out);
+        }
+    }
+    if ws.lockfile.is_none() {
+        out.push(Raw::file(Finding::file(
+            Rule::LockfileMissing,
+            "Cargo.lock",
+            None,
+            "the workspace has no Cargo.lock: every build resolves dependencies afresh".into(),
+        )));
+    }
+    match &ws.toolchain {
+        Toolchain::Missing => out.push(Raw::file(Finding::file(
+            Rule::ToolchainUnpinned,
+            "rust-toolchain.toml",
+            None,
+            "no rust-toolchain.toml: the build uses whatever toolchain is installed".into(),
+        ))),
+        Toolchain::Floating {
+            file,
+            line,
+            channel,
+        } => {
+            let what = if channel.is_empty() {
+                "no channel, so the default toolchain".to_string()
+            } else {
+                format!("channel `{channel}`, which moves with every release")
+            };
+            out.push(Raw::file(Finding::file(
+                Rule::ToolchainUnpinned,
+                file,
+                *line,
+                format!("the toolchain file names {what}"),
+            )))
+        }
+        Toolchain::Pinned { .. } => {}
+    }
+    out
+}
+
+impl<'a> Raw<'a> {
+    fn file(finding: Finding) -> Raw<'a> {
+        Raw {
+            finding,
+            manifest: None,
+            dep: None,
+            locked: None,
+        }
+    }
+}
+
+fn dependency<'a>(
+    ws: &'a Workspace,
+    m: &'a Manifest,
+    dep: &'a Dependency,
+    inherited: &HashSet<&str>,
+    summary: &mut Summary,
+    out: &mut Vec<Raw<'a>>,
+) {
+    let lock = ws.lockfile.as_ref();
+    let base = |rule: Rule, requirement: Option<String>, message: String| Finding {
+        rule,
+        level: rule.default_level(),
+        manifest: m.rel.clone(),
+        line: Some(dep.line),
+        table: Some(dep.table.clone()),
+        name: Some(dep.name.clone()),
+        package: Some(dep.package.clone()),
+        requirement,
+        locked: None,
+        fix: None,
+        message,
+    };
+    match &dep.source {
+        DepSource::Inherited | DepSource::Path => {}
+        DepSource::Registry { requirement, .. } => {
+            // A registry patch is unusual and cannot drift on its own.
+            if dep.kind == TableKind::Patch {
+                return;
+            }
+            let written = requirement.as_deref().unwrap_or("*");
+            let Ok(req) = requirement::classify(written) else {
+                // cargo metadata accepted the manifest, so this is a
+                // requirement cargo reads differently; report, don't guess.
+                out.push(Raw {
+                    finding: base(
+                        Rule::Range,
+                        Some(written.into()),
+                        format!("`{written}` is not a requirement cargo-pin can read"),
+                    ),
+                    manifest: Some(m),
+                    dep: Some(dep),
+                    locked: None,
+                });
+                return;
+            };
+            let member = m.package.as_deref();
+            let locked = lock.and_then(|l| l.resolve_registry(&dep.package, &req.req, member));
+            // A workspace entry no member inherits is never resolved.
+            let used = dep.kind != TableKind::Workspace || inherited.contains(dep.name.as_str());
+            if let Some(rule) = req.kind.rule() {
+                let fix = locked.map(|p| requirement::exact(&p.version));
+                let message =
+                    requirement_message(&req.kind, written, requirement.is_none(), fix.as_deref());
+                let mut f = base(rule, Some(written.into()), message);
+                f.locked = locked.map(|p| p.version.to_string());
+                f.fix = fix;
+                out.push(Raw {
+                    finding: f,
+                    manifest: Some(m),
+                    dep: Some(dep),
+                    locked,
+                });
+            } else {
+                summary.pinned += 1;
+            }
+            if let Some(lock) = lock
+                && used
+                && locked.is_none()
+                && !patched(ws, lock, &dep.package, &req.req)
+            {
+                let mut f = base(
+                    Rule::LockfileStale,
+                    Some(written.into()),
+                    format!(
+                        "no version of `{}` in Cargo.lock satisfies `{written}`: the next build re-resolves it",
+                        dep.package
+                    ),
+                );
+                f.fix = None;
+                out.push(Raw {
+                    finding: f,
+                    manifest: Some(m),
+                    dep: Some(dep),
+                    locked: None,
+                });
+            }
+        }
+        DepSource::Git(git) => {
+            let locked = lock.and_then(|l| locked_git(l, &dep.package, git));
+            let commit = locked.and_then(|p| match &p.source {
+                Source::Git(g) if !g.commit.is_empty() => Some(g.commit.clone()),
+                _ => None,
+            });
+            let (rule, requirement, message) = match &git.reference {
+                GitRef::Rev(r) => {
+                    let _ = r;
+                    summary.pinned += 1;
+                    return;
+                }
+                GitRef::Branch(b) => (
+                    Rule::GitBranch,
+                    format!("branch = \"{}\"", b.value),
+                    format!("follows branch `{}` of {}", b.value, git.url),
+                ),
+                GitRef::DefaultBranch => (
+                    Rule::GitBranch,
+                    format!("git = \"{}\"", git.url),
+                    format!("follows the default branch of {}", git.url),
+                ),
+                GitRef::Tag(t) => (
+                    Rule::GitTag,
+                    format!("tag = \"{}\"", t.value),
+                    format!(
+                        "follows tag `{}` of {}, and tags can move",
+                        t.value, git.url
+                    ),
+                ),
+            };
+            let message = match &commit {
+                Some(c) => format!("{message}; locked at commit {c}"),
+                None => message,
+            };
+            let mut f = base(rule, Some(requirement), message);
+            f.locked = locked.map(|p| p.version.to_string());
+            f.fix = commit.map(|c| format!("rev = \"{c}\""));
+            out.push(Raw {
+                finding: f,
+                manifest: Some(m),
+                dep: Some(dep),
+                locked,
+            });
+        }
+    }
+}
+
+fn requirement_message(kind: &Kind, written: &str, missing: bool, fix: Option<&str>) -> String {
+    let what = match kind {
+        Kind::Wildcard if missing => {
+            "has no version requirement, which cargo reads as `*`".to_string()
+        }
+        Kind::Wildcard => format!("`{written}` accepts any matching release"),
+        Kind::Caret => format!("`{written}` accepts any semver-compatible release"),
+        Kind::Tilde => format!("`{written}` accepts any patch release"),
+        Kind::Range => format!("`{written}` accepts a range of releases"),
+        Kind::PartialExact => {
+            format!("`{written}` names no patch version, so any patch release matches")
+        }
+        Kind::Exact => format!("`{written}` is pinned"),
+    };
+    match fix {
+        Some(fix) => format!("{what}; pin `{fix}`"),
+        None => what,
+    }
+}
+
+/// Is `package` replaced by a `[patch]` whose locked version matches?
+fn patched(ws: &Workspace, lock: &Lockfile, package: &str, req: &semver::VersionReq) -> bool {
+    let is_patched = ws
+        .manifests
+        .iter()
+        .flat_map(|m| &m.deps)
+        .any(|d| d.kind == TableKind::Patch && d.package == package);
+    is_patched && lock.any_matches(package, req)
+}
+
+/// Normalises a git URL the way cargo compares them.
+pub fn canonical_git_url(url: &str) -> String {
+    let mut u = url.trim_end_matches('/').to_ascii_lowercase();
+    if let Some(s) = u.strip_suffix(".git") {
+        u = s.to_string();
+    }
+    u
+}
+
+/// The locked package a git dependency resolved to.
+pub fn locked_git<'a>(lock: &'a Lockfile, package: &str, git: &GitDep) -> Option<&'a Package> {
+    let want = canonical_git_url(&git.url);
+    let wanted_ref = match &git.reference {
+        GitRef::Branch(b) => Some(("branch", b.value.as_str())),
+        GitRef::Tag(t) => Some(("tag", t.value.as_str())),
+        GitRef::Rev(r) => Some(("rev", r.value.as_str())),
+        GitRef::DefaultBranch => None,
+    };
+    let candidates: Vec<&Package> = lock
+        .named(package)
+        .filter(|p| matches!(&p.source, Source::Git(g) if canonical_git_url(&g.url) == want))
+        .collect();
+    candidates
+        .iter()
+        .copied()
+        .find(|p| match &p.source {
+            Source::Git(g) => {
+                g.reference.as_ref().map(|(k, v)| (k.as_str(), v.as_str())) == wanted_ref
+            }
+            _ => false,
+        })
+        .or_else(|| (candidates.len() == 1).then(|| candidates[0]))
+}
+
+/// Applies levels and exemptions: the report `check` prints.
+pub fn evaluate(
+    raw: Vec<Raw<'_>>,
+    policy: &Policy,
+    levels: &Levels,
+    today: Date,
+    mut summary: Summary,
+) -> Report {
+    let mut findings = Vec::new();
+    let mut expired = Vec::new();
+    for (i, e) in policy.exemptions.iter().enumerate() {
+        if e.expires.is_some_and(|d| d < today) {
+            expired.push(i);
+        }
+    }
+    for r in raw {
+        let mut f = r.finding;
+        let exempt = policy.exemptions.iter().enumerate().any(|(i, e)| {
+            !expired.contains(&i)
+                && f.package.as_deref() == Some(e.krate.as_str())
+                && (e.rules.is_empty() || e.rules.contains(&f.rule))
+        });
+        if exempt {
+            summary.exempted += 1;
+            continue;
+        }
+        f.level = levels.level(policy, f.rule);
+        push(&mut findings, &mut summary, f);
+    }
+    for i in expired {
+        let e = &policy.exemptions[i];
+        let rule = Rule::ExemptionExpired;
+        let mut f = Finding::file(
+            rule,
+            policy.path.as_deref().unwrap_or(crate::policy::FILE_NAME),
+            Some(e.line),
+            format!(
+                "the exemption for `{}` expired on {} ({}); it no longer applies",
+                e.krate,
+                e.expires.map(|d| d.to_string()).unwrap_or_default(),
+                e.reason
+            ),
+        );
+        f.package = Some(e.krate.clone());
+        f.level = levels.level(policy, rule);
+        push(&mut findings, &mut summary, f);
+    }
+    Report { findings, summary }
+}
+
+fn push(findings: &mut Vec<Finding>, summary: &mut Summary, f: Finding) {
+    match f.level {
+        Level::Allow => summary.allowed += 1,
+        Level::Warn => {
+            summary.warn += 1;
+            findings.push(f);
+        }
+        Level::Deny => {
+            summary.deny += 1;
+            findings.push(f);
+        }
+    }
+}
+
+/// `check` from start to end on a loaded workspace.
+pub fn check(ws: &Workspace, policy: &Policy, levels: &Levels, today: Date) -> Report {
+    let mut summary = Summary::default();
+    let raw = raw_findings(ws, &mut summary);
+    evaluate(raw, policy, levels, today, summary)
+}

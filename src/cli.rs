@@ -1,0 +1,300 @@
+//! The command line: argument definitions and the dispatch to each command.
+//!
+//! This is the edge of the program: it is the one place that prints, and it
+//! turns every error into exit code 2 with a message.
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::check::{self, Levels};
+use crate::policy::Policy;
+use crate::report::{self, Style};
+use crate::rule::{Level, Rule};
+use crate::workspace::Workspace;
+
+/// Exit code: no deny-level finding.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: at least one deny-level finding.
+pub const EXIT_DENY: u8 = 1;
+/// Exit code: an error (bad arguments, unreadable or malformed input).
+pub const EXIT_ERROR: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(name = "cargo", bin_name = "cargo", styles = clap::builder::styling::Styles::styled())]
+pub enum CargoCli {
+    Pin(PinCli),
+}
+
+/// Audit how exactly a workspace pins its dependencies, and pin them.
+///
+/// Exit codes: 0 no deny-level finding, 1 at least one deny-level finding,
+/// 2 error.
+#[derive(Debug, Args)]
+#[command(version, author)]
+pub struct PinCli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Find every requirement that can drift, a missing or stale Cargo.lock
+    /// and a floating toolchain (offline).
+    Check(CheckArgs),
+}
+
+/// Where the workspace and its policy are.
+#[derive(Debug, Args)]
+pub struct WorkspaceArgs {
+    /// Path to Cargo.toml (default: the workspace around the current directory)
+    #[arg(long, value_name = "PATH", global = true)]
+    pub manifest_path: Option<PathBuf>,
+
+    /// Path to the policy file (default: pin.toml at the workspace root)
+    #[arg(long, value_name = "PATH", global = true)]
+    pub policy: Option<PathBuf>,
+}
+
+/// Per-run rule levels. Applied after pin.toml: allow, then warn, then
+/// deny, so `-D` wins when one rule is named twice.
+#[derive(Debug, Args, Default)]
+pub struct LevelArgs {
+    /// Raise RULE to deny for this run
+    #[arg(short = 'D', long = "deny", value_name = "RULE")]
+    pub deny: Vec<Rule>,
+    /// Set RULE to warn for this run
+    #[arg(short = 'W', long = "warn", value_name = "RULE")]
+    pub warn: Vec<Rule>,
+    /// Silence RULE for this run
+    #[arg(short = 'A', long = "allow", value_name = "RULE")]
+    pub allow: Vec<Rule>,
+}
+
+impl LevelArgs {
+    pub fn levels(&self) -> Levels {
+        let mut overrides = Vec::new();
+        overrides.extend(self.allow.iter().map(|r| (*r, Level::Allow)));
+        overrides.extend(self.warn.iter().map(|r| (*r, Level::Warn)));
+        overrides.extend(self.deny.iter().map(|r| (*r, Level::Deny)));
+        Levels { overrides }
+    }
+}
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Tables for a terminal
+    Human,
+    /// One JSON object (schema_version 1)
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub levels: LevelArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+}
+
+impl clap::builder::ValueParserFactory for Rule {
+    type Parser = RuleParser;
+    fn value_parser() -> RuleParser {
+        RuleParser
+    }
+}
+
+/// Parses rule ids on the command line, listing the known ones on error.
+#[derive(Clone, Debug)]
+pub struct RuleParser;
+
+impl clap::builder::TypedValueParser for RuleParser {
+    type Value = Rule;
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Rule, clap::Error> {
+        let s = value.to_string_lossy();
+        s.parse::<Rule>().map_err(|e| {
+            let mut err = clap::Error::new(clap::error::ErrorKind::InvalidValue).with_cmd(cmd);
+            if let Some(arg) = arg {
+                err.insert(
+                    clap::error::ContextKind::InvalidArg,
+                    clap::error::ContextValue::String(arg.to_string()),
+                );
+            }
+            err.insert(
+                clap::error::ContextKind::InvalidValue,
+                clap::error::ContextValue::String(s.into_owned()),
+            );
+            err.insert(
+                clap::error::ContextKind::Suggested,
+                clap::error::ContextValue::StyledStrs(vec![e.to_string().into()]),
+            );
+            err
+        })
+    }
+}
+
+/// Today's date and the current time, or the fixed instant in
+/// `CARGO_PIN_NOW` (RFC 3339 or a date) that tests use.
+pub fn now() -> Result<jiff::Timestamp> {
+    match std::env::var("CARGO_PIN_NOW") {
+        Ok(s) => {
+            if let Ok(ts) = s.parse::<jiff::Timestamp>() {
+                return Ok(ts);
+            }
+            let date: jiff::civil::Date = s.parse().with_context(|| {
+                format!("CARGO_PIN_NOW={s:?} is not an RFC 3339 time or a date")
+            })?;
+            Ok(date
+                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                .context("CARGO_PIN_NOW is out of range")?
+                .timestamp())
+        }
+        Err(_) => Ok(jiff::Timestamp::now()),
+    }
+}
+
+/// The UTC date of `ts`.
+pub fn today(ts: jiff::Timestamp) -> jiff::civil::Date {
+    ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).date()
+}
+
+/// Runs the program with `args` (including the program name) and returns
+/// the exit code. `cargo-pin pin check` and `cargo-pin check` both work.
+pub fn main_with_args(mut args: Vec<OsString>) -> ExitCode {
+    // Run directly (`cargo-pin check`) rather than through cargo.
+    if args.get(1).is_some_and(|a| a != "pin")
+        && args
+            .get(1)
+            .is_some_and(|a| !a.to_string_lossy().starts_with('-'))
+    {
+        args.insert(1, "pin".into());
+    }
+    let cli = match CargoCli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_ERROR } else { EXIT_OK });
+        }
+    };
+    let CargoCli::Pin(pin) = cli;
+    match run(pin.command) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "error: {e:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn run(command: Command) -> Result<u8> {
+    match command {
+        Command::Check(args) => run_check(&args),
+    }
+}
+
+/// Loads the workspace and its policy, as every command does first.
+pub fn load(args: &WorkspaceArgs) -> Result<(Workspace, Policy)> {
+    let ws = Workspace::load(args.manifest_path.as_deref())?;
+    let policy = Policy::load(&ws.root, args.policy.as_deref())?;
+    Ok((ws, policy))
+}
+
+fn run_check(args: &CheckArgs) -> Result<u8> {
+    let (ws, policy) = load(&args.workspace)?;
+    let report = check::check(&ws, &policy, &args.levels.levels(), today(now()?));
+    let text = match args.format {
+        CheckFormat::Human => report::human::check(&report, &Style::for_stdout()),
+        CheckFormat::Json => report::json::check(&report, &display_path(&ws.root)),
+    };
+    emit(&text, None)?;
+    Ok(if report.failed() { EXIT_DENY } else { EXIT_OK })
+}
+
+/// A path as shown in reports.
+pub fn display_path(p: &Path) -> String {
+    p.display().to_string()
+}
+
+/// Writes a report to `output` (atomically) or stdout. A closed stdout
+/// (`| head`) is not an error.
+pub fn emit(text: &str, output: Option<&Path>) -> Result<()> {
+    if let Some(path) = output {
+        return crate::write::write_atomic(path, text.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()));
+    }
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r.context("cannot write to stdout"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_app() {
+        CargoCli::command().debug_assert();
+    }
+
+    #[test]
+    fn direct_and_cargo_invocations_parse_alike() {
+        for args in [
+            vec![
+                "cargo-pin",
+                "pin",
+                "check",
+                "--format",
+                "json",
+                "-D",
+                "git-tag",
+            ],
+            vec!["cargo-pin", "check", "--format", "json", "-D", "git-tag"],
+        ] {
+            let mut v: Vec<OsString> = args.into_iter().map(Into::into).collect();
+            if v[1] != "pin" {
+                v.insert(1, "pin".into());
+            }
+            let CargoCli::Pin(p) = CargoCli::try_parse_from(v).unwrap();
+            let Command::Check(c) = p.command;
+            assert_eq!(c.format, CheckFormat::Json);
+            assert_eq!(c.levels.deny, vec![Rule::GitTag]);
+        }
+    }
+
+    #[test]
+    fn unknown_rule_is_a_usage_error() {
+        let e = CargoCli::try_parse_from(["cargo", "pin", "check", "-D", "carret"]).unwrap_err();
+        assert!(e.use_stderr());
+        assert!(e.to_string().contains("carret"), "{e}");
+    }
+
+    #[test]
+    fn later_levels_win() {
+        let l = LevelArgs {
+            deny: vec![Rule::GitTag],
+            warn: vec![Rule::GitTag, Rule::Caret],
+            allow: vec![Rule::Caret],
+        }
+        .levels();
+        let p = Policy::default();
+        assert_eq!(l.level(&p, Rule::GitTag), Level::Deny);
+        assert_eq!(l.level(&p, Rule::Caret), Level::Warn);
+        assert_eq!(l.level(&p, Rule::Tilde), Level::Deny);
+    }
+}

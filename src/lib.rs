@@ -1,0 +1,21 @@
+//! cargo-pin: audit how exactly a Rust workspace pins its dependencies, and
+//! pin them.
+//!
+//! The library holds all the logic; `main.rs` only calls [`cli::main_with_args`].
+//! Modules are named after what they hold: [`manifest`], [`lockfile`],
+//! [`requirement`], [`policy`], [`rule`], [`report`], and one module per
+//! command ([`check`]).
+
+pub mod check;
+pub mod cli;
+pub mod finding;
+pub mod lockfile;
+pub mod manifest;
+pub mod policy;
+pub mod report;
+pub mod requirement;
+pub mod rule;
+pub mod text;
+pub mod toolchain;
+pub mod workspace;
+pub mod write;

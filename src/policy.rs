@@ -1,0 +1,366 @@
+//! The policy file, `pin.toml`: rule levels, exemptions, the cooldown and the
+//! releases a reviewer has vetted.
+//!
+//! Strict on purpose: an unknown key or a bad value is an error naming the
+//! key, because a silently ignored typo is how a gate quietly stops gating.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result, anyhow};
+use jiff::civil::Date;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::rule::{Level, Rule};
+use crate::text::LineIndex;
+
+/// The policy file's name at the workspace root.
+pub const FILE_NAME: &str = "pin.toml";
+
+/// A parsed policy. `Policy::default()` is the strict default.
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    /// Where it was read from, for messages (`None`: defaults).
+    pub path: Option<String>,
+    pub levels: BTreeMap<Rule, Level>,
+    pub exemptions: Vec<Exemption>,
+    /// The cooldown, when the policy sets one.
+    pub min_release_age: Option<jiff::SignedDuration>,
+    pub require_vetted: bool,
+    pub vetted: Vec<Vetted>,
+}
+
+/// `[[exempt]]`: let one crate float for some rules.
+#[derive(Debug, Clone)]
+pub struct Exemption {
+    pub krate: String,
+    /// The rules exempted; empty means every rule.
+    pub rules: Vec<Rule>,
+    pub reason: String,
+    pub expires: Option<Date>,
+    /// 1-based line of the entry's `crate` key in pin.toml.
+    pub line: usize,
+}
+
+/// `[[vetted]]`: releases a reviewer has vetted.
+#[derive(Debug, Clone)]
+pub struct Vetted {
+    pub krate: String,
+    pub versions: Vec<semver::Version>,
+    pub reason: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    #[serde(default)]
+    rules: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    exempt: Vec<RawExempt>,
+    registry: Option<RawRegistry>,
+    #[serde(default)]
+    vetted: Vec<RawVetted>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExempt {
+    #[serde(rename = "crate")]
+    krate: Spanned<String>,
+    #[serde(default)]
+    rules: Vec<Spanned<String>>,
+    reason: String,
+    expires: Option<Spanned<toml::Value>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawRegistry {
+    min_release_age: Option<Spanned<String>>,
+    #[serde(default)]
+    require_vetted: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVetted {
+    #[serde(rename = "crate")]
+    krate: String,
+    versions: Vec<Spanned<String>>,
+    reason: String,
+}
+
+impl Policy {
+    /// Reads the policy: `explicit` must exist; otherwise `pin.toml` in
+    /// `root` is read when present, and the defaults apply when it is not.
+    pub fn load(root: &Path, explicit: Option<&Path>) -> Result<Policy> {
+        let (path, must_exist) = match explicit {
+            Some(p) => (p.to_path_buf(), true),
+            None => (root.join(FILE_NAME), false),
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if !must_exist && e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Policy::default());
+            }
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        };
+        let shown = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        Policy::parse(&shown, &text)
+    }
+
+    /// Parses policy text; `name` is the file as shown in errors.
+    pub fn parse(name: &str, text: &str) -> Result<Policy> {
+        let lines = LineIndex::new(text);
+        let at = |span: std::ops::Range<usize>| format!("{name}:{}", lines.line_of(span.start));
+        let raw: Raw = toml::from_str(text)
+            .map_err(|e| anyhow!("{name}: {}", crate::lockfile::toml_error(text, &e)))?;
+
+        let mut levels = BTreeMap::new();
+        for (key, value) in raw.rules {
+            let rule: Rule = key
+                .parse()
+                .map_err(|e| anyhow!("{}: [rules] {e}", at(value.span())))?;
+            let level = parse_level(value.get_ref()).ok_or_else(|| {
+                anyhow!(
+                    "{}: [rules] {key} = {:?}: the level must be \"deny\", \"warn\" or \"allow\"",
+                    at(value.span()),
+                    value.get_ref()
+                )
+            })?;
+            levels.insert(rule, level);
+        }
+
+        let mut exemptions = Vec::new();
+        for e in raw.exempt {
+            let line = lines.line_of(e.krate.span().start);
+            let mut rules = Vec::new();
+            for r in e.rules {
+                rules.push(
+                    r.get_ref()
+                        .parse::<Rule>()
+                        .map_err(|err| anyhow!("{}: [[exempt]] rules: {err}", at(r.span())))?,
+                );
+            }
+            if e.reason.trim().is_empty() {
+                return Err(anyhow!(
+                    "{name}:{line}: [[exempt]] for `{}` needs a non-empty `reason`",
+                    e.krate.get_ref()
+                ));
+            }
+            let expires = match e.expires {
+                None => None,
+                Some(v) => Some(parse_date(v.get_ref()).ok_or_else(|| {
+                    anyhow!(
+                        "{}: [[exempt]] expires = {}: expected a date such as \"2026-12-31\"",
+                        at(v.span()),
+                        v.get_ref()
+                    )
+                })?),
+            };
+            exemptions.push(Exemption {
+                krate: e.krate.into_inner(),
+                rules,
+                reason: e.reason,
+                expires,
+                line,
+            });
+        }
+
+        let (min_release_age, require_vetted) = match raw.registry {
+            None => (None, false),
+            Some(r) => {
+                let age = match r.min_release_age {
+                    None => None,
+                    Some(s) => Some(parse_age(s.get_ref()).map_err(|e| {
+                        anyhow!("{}: [registry] min-release-age: {e}", at(s.span()))
+                    })?),
+                };
+                (age, r.require_vetted)
+            }
+        };
+
+        let mut vetted = Vec::new();
+        for v in raw.vetted {
+            let mut versions = Vec::new();
+            for s in v.versions {
+                versions.push(semver::Version::parse(s.get_ref()).map_err(|e| {
+                    anyhow!(
+                        "{}: [[vetted]] `{}` version {:?}: {e}",
+                        at(s.span()),
+                        v.krate,
+                        s.get_ref()
+                    )
+                })?);
+            }
+            vetted.push(Vetted {
+                krate: v.krate,
+                versions,
+                reason: v.reason,
+            });
+        }
+
+        Ok(Policy {
+            path: Some(name.to_string()),
+            levels,
+            exemptions,
+            min_release_age,
+            require_vetted,
+            vetted,
+        })
+    }
+
+    /// The level of `rule` under this policy (before command-line overrides).
+    pub fn level(&self, rule: Rule) -> Level {
+        self.levels
+            .get(&rule)
+            .copied()
+            .unwrap_or_else(|| rule.default_level())
+    }
+
+    /// True when a reviewer vetted `krate` at `version`.
+    pub fn is_vetted(&self, krate: &str, version: &semver::Version) -> bool {
+        self.vetted
+            .iter()
+            .any(|v| v.krate == krate && v.versions.contains(version))
+    }
+}
+
+pub fn parse_level(s: &str) -> Option<Level> {
+    match s {
+        "deny" => Some(Level::Deny),
+        "warn" => Some(Level::Warn),
+        "allow" => Some(Level::Allow),
+        _ => None,
+    }
+}
+
+fn parse_date(v: &toml::Value) -> Option<Date> {
+    match v {
+        toml::Value::String(s) => s.parse::<Date>().ok(),
+        toml::Value::Datetime(d) if d.time.is_none() && d.offset.is_none() => {
+            d.to_string().parse::<Date>().ok()
+        }
+        _ => None,
+    }
+}
+
+/// Parses a cooldown such as `"7 days"`, `"36 hours"`, `"2 weeks"`.
+///
+/// The unit is required: a bare number is ambiguous and refused.
+pub fn parse_age(s: &str) -> Result<jiff::SignedDuration, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let unit = unit.trim();
+    let n: i64 = num
+        .parse()
+        .map_err(|_| format!("{s:?} is not a duration such as \"7 days\""))?;
+    let secs = match unit {
+        "minute" | "minutes" | "min" | "mins" => 60,
+        "hour" | "hours" | "h" => 3_600,
+        "day" | "days" | "d" => 86_400,
+        "week" | "weeks" | "w" => 604_800,
+        "" => {
+            return Err(format!(
+                "{s:?} has no unit: write minutes, hours, days or weeks, e.g. \"7 days\""
+            ));
+        }
+        other => {
+            return Err(format!(
+                "{s:?}: unknown unit {other:?} (use minutes, hours, days or weeks)"
+            ));
+        }
+    };
+    n.checked_mul(secs)
+        .map(jiff::SignedDuration::from_secs)
+        .ok_or_else(|| format!("{s:?} is too long"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_policy() {
+        let p = Policy::parse(
+            "pin.toml",
+            r#"
+[rules]
+caret = "warn"
+toolchain-unpinned = "allow"
+
+[[exempt]]
+crate = "serde"
+rules = ["caret", "tilde"]
+reason = "tracked upstream"
+expires = "2026-12-31"
+
+[[exempt]]
+crate = "log"
+reason = "internal"
+expires = 2027-01-01
+
+[registry]
+min-release-age = "7 days"
+require-vetted = true
+
+[[vetted]]
+crate = "serde"
+versions = ["1.0.229"]
+reason = "read the diff"
+"#,
+        )
+        .unwrap();
+        assert_eq!(p.level(Rule::Caret), Level::Warn);
+        assert_eq!(p.level(Rule::Tilde), Level::Deny);
+        assert_eq!(p.exemptions.len(), 2);
+        assert_eq!(p.exemptions[0].line, 7);
+        assert_eq!(p.exemptions[1].expires, Some(jiff::civil::date(2027, 1, 1)));
+        assert_eq!(
+            p.min_release_age,
+            Some(jiff::SignedDuration::from_hours(168))
+        );
+        assert!(p.require_vetted);
+        assert!(p.is_vetted("serde", &semver::Version::new(1, 0, 229)));
+        assert!(!p.is_vetted("serde", &semver::Version::new(1, 0, 230)));
+    }
+
+    fn err(text: &str) -> String {
+        Policy::parse("pin.toml", text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn typos_are_errors_naming_the_key() {
+        let e = err("[rule]\ncaret = \"warn\"\n");
+        assert!(e.contains("rule") && e.contains("pin.toml"), "{e}");
+        let e = err("[rules]\ncarret = \"warn\"\n");
+        assert!(e.contains("pin.toml:2") && e.contains("carret"), "{e}");
+        let e = err("[rules]\ncaret = \"deny!\"\n");
+        assert!(e.contains("pin.toml:2") && e.contains("deny!"), "{e}");
+        let e = err("[[exempt]]\ncrate = \"a\"\nreason = \"r\"\nexpire = \"2026-01-01\"\n");
+        assert!(e.contains("expire"), "{e}");
+        let e = err("[[exempt]]\ncrate = \"a\"\nreason = \"r\"\nexpires = \"soon\"\n");
+        assert!(e.contains("pin.toml:4") && e.contains("soon"), "{e}");
+        let e = err("[registry]\nmin-release-age = \"7 dayz\"\n");
+        assert!(e.contains("pin.toml:2") && e.contains("dayz"), "{e}");
+        let e = err("[registry]\nmin-release-age = \"7\"\n");
+        assert!(e.contains("no unit"), "{e}");
+        let e = err("[[vetted]]\ncrate = \"a\"\nversions = [\"1.0\"]\nreason = \"r\"\n");
+        assert!(e.contains("pin.toml:3") && e.contains("1.0"), "{e}");
+    }
+
+    #[test]
+    fn ages() {
+        assert_eq!(parse_age("90 minutes").unwrap().as_secs(), 5400);
+        assert_eq!(parse_age("1 week").unwrap().as_secs(), 604_800);
+        assert_eq!(parse_age("36hours").unwrap().as_secs(), 129_600);
+        assert!(parse_age("days").is_err());
+        assert!(parse_age("99999999999999999 weeks").is_err());
+    }
+}

@@ -1,0 +1,124 @@
+//! Human reports: tables for a person at a terminal.
+
+use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
+
+use super::Style;
+use crate::finding::{Finding, Report};
+use crate::rule::Level;
+
+/// A table with the house style: condensed UTF-8 borders, wrapped to the
+/// terminal, coloured only when allowed.
+pub fn table(style: &Style, header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED);
+    t.set_content_arrangement(ContentArrangement::Dynamic);
+    if let Some(w) = style.width {
+        t.set_width(w);
+    }
+    if style.color {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
+    t.set_header(header.iter().map(|h| Cell::new(h)));
+    t
+}
+
+/// A level word, coloured like cargo's diagnostics.
+pub fn level_cell(level: Level) -> Cell {
+    let c = Cell::new(level.as_str());
+    match level {
+        Level::Deny => c.fg(Color::Red),
+        Level::Warn => c.fg(Color::Yellow),
+        Level::Allow => c,
+    }
+}
+
+/// `check`'s human report: one table per manifest, then a summary line.
+pub fn check(report: &Report, style: &Style) -> String {
+    let mut out = String::new();
+    let mut groups: Vec<(&str, Vec<&Finding>)> = Vec::new();
+    for f in &report.findings {
+        match groups.iter_mut().find(|(m, _)| *m == f.manifest) {
+            Some((_, v)) => v.push(f),
+            None => groups.push((&f.manifest, vec![f])),
+        }
+    }
+    for (manifest, findings) in groups {
+        out.push_str(manifest);
+        out.push('\n');
+        let mut t = table(
+            style,
+            &[
+                "location",
+                "level",
+                "rule",
+                "dependency",
+                "requirement",
+                "fix",
+            ],
+        );
+        for f in findings {
+            t.add_row(vec![
+                Cell::new(f.location()),
+                level_cell(f.level),
+                Cell::new(f.rule.id()),
+                Cell::new(dependency(f)),
+                Cell::new(f.requirement.as_deref().unwrap_or("")),
+                Cell::new(
+                    f.fix
+                        .as_deref()
+                        .unwrap_or(if f.name.is_some() { "-" } else { "" }),
+                ),
+            ]);
+        }
+        out.push_str(&t.to_string());
+        out.push_str("\n\n");
+    }
+    for f in report.findings.iter().filter(|f| f.name.is_none()) {
+        out.push_str(&format!("{}: {}: {}\n", f.level, f.location(), f.message));
+    }
+    out.push_str(&summary_line(report, style));
+    out
+}
+
+/// The dependency cell: `name`, or `name (package)` when renamed.
+fn dependency(f: &Finding) -> String {
+    match (&f.name, &f.package) {
+        (Some(n), Some(p)) if n != p => format!("{n} ({p})"),
+        (Some(n), _) => n.clone(),
+        (None, _) => String::new(),
+    }
+}
+
+fn summary_line(report: &Report, style: &Style) -> String {
+    let s = &report.summary;
+    let verdict = if s.deny > 0 { "FAIL" } else { "ok" };
+    let verdict = if style.color {
+        let color = if s.deny > 0 {
+            anstyle::AnsiColor::Red
+        } else {
+            anstyle::AnsiColor::Green
+        };
+        let st = anstyle::Style::new().fg_color(Some(color.into())).bold();
+        format!("{st}{verdict}{st:#}")
+    } else {
+        verdict.to_string()
+    };
+    let mut extra = Vec::new();
+    if s.exempted > 0 {
+        extra.push(format!("{} exempted", s.exempted));
+    }
+    if s.allowed > 0 {
+        extra.push(format!("{} allowed", s.allowed));
+    }
+    let extra = if extra.is_empty() {
+        String::new()
+    } else {
+        format!(", {}", extra.join(", "))
+    };
+    format!(
+        "{verdict}: {} deny, {} warn{extra} — {} requirements in {} manifests, {} pinned\n",
+        s.deny, s.warn, s.requirements, s.manifests, s.pinned
+    )
+}

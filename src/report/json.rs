@@ -1,0 +1,37 @@
+//! JSON reports. The shapes here are a public contract (`schema_version`),
+//! described by the JSON Schemas in `schema/`.
+
+use serde::Serialize;
+
+use crate::finding::Report;
+
+/// The schema version every JSON report carries.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct CheckJson<'a> {
+    schema_version: u32,
+    workspace_root: &'a str,
+    findings: &'a [crate::finding::Finding],
+    summary: &'a crate::finding::Summary,
+}
+
+/// `check --format json`.
+pub fn check(report: &Report, workspace_root: &str) -> String {
+    to_string(&CheckJson {
+        schema_version: SCHEMA_VERSION,
+        workspace_root,
+        findings: &report.findings,
+        summary: &report.summary,
+    })
+}
+
+/// Pretty JSON with a trailing newline. Our types always serialize.
+pub fn to_string<T: Serialize>(value: &T) -> String {
+    let mut s = serde_json::to_string_pretty(value).unwrap_or_else(|e| {
+        // Only a bug in a Serialize impl could get here; say so in-band.
+        format!("{{\"error\": \"cannot serialize report: {e}\"}}")
+    });
+    s.push('\n');
+    s
+}

@@ -1,0 +1,166 @@
+//! Reading `rust-toolchain.toml` / `rust-toolchain`: is the compiler pinned?
+//!
+//! Only read, never run: the file may name a toolchain that is not installed
+//! here, and that must not stop the audit.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, anyhow};
+use toml_edit::Item;
+
+use crate::text::LineIndex;
+
+/// What the toolchain file says, as far as pinning goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Toolchain {
+    /// No toolchain file at the workspace root.
+    Missing,
+    /// A channel that moves (`stable`, `beta`, `nightly`, or none given).
+    Floating {
+        file: String,
+        line: Option<usize>,
+        channel: String,
+    },
+    /// An exact release, a dated channel or a custom path.
+    Pinned { file: String, channel: String },
+}
+
+/// Reads the toolchain file in `root`, preferring `rust-toolchain` as rustup
+/// does when both exist.
+pub fn read(root: &Path) -> Result<Toolchain> {
+    for file in ["rust-toolchain", "rust-toolchain.toml"] {
+        let path = root.join(file);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e).with_context(|| format!("cannot read {file}")),
+        };
+        return parse(file, &text);
+    }
+    Ok(Toolchain::Missing)
+}
+
+/// Parses a toolchain file's text; `file` names it in errors.
+pub fn parse(file: &str, text: &str) -> Result<Toolchain> {
+    let trimmed = text.trim_start_matches('\u{feff}').trim();
+    // The legacy one-line form: just a channel name.
+    if file == "rust-toolchain" && !trimmed.contains('\n') && !trimmed.contains('=') {
+        return Ok(classify(file, Some(1), trimmed));
+    }
+    let doc = toml_edit::Document::parse(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| LineIndex::new(text).line_of(s.start))
+            .unwrap_or(1);
+        anyhow!("{file}:{line}: invalid TOML: {}", e.message().trim())
+    })?;
+    let Some(tc) = doc.get("toolchain") else {
+        return Err(anyhow!("{file}:1: missing the `[toolchain]` table"));
+    };
+    if tc.get("path").is_some() {
+        return Ok(Toolchain::Pinned {
+            file: file.into(),
+            channel: "(custom path)".into(),
+        });
+    }
+    let Some(table) = tc.as_table_like() else {
+        return Err(anyhow!("{file}: `toolchain` must be a table"));
+    };
+    match table.get_key_value("channel") {
+        Some((key, Item::Value(v))) if v.as_str().is_some() => {
+            let line = key.span().map(|s| LineIndex::new(text).line_of(s.start));
+            Ok(classify(file, line, v.as_str().unwrap_or_default()))
+        }
+        Some((key, _)) => {
+            let line = key
+                .span()
+                .map_or(1, |s| LineIndex::new(text).line_of(s.start));
+            Err(anyhow!(
+                "{file}:{line}: `toolchain.channel` must be a string"
+            ))
+        }
+        None => Ok(Toolchain::Floating {
+            file: file.into(),
+            line: None,
+            channel: String::new(),
+        }),
+    }
+}
+
+fn classify(file: &str, line: Option<usize>, channel: &str) -> Toolchain {
+    // `stable-x86_64-unknown-linux-gnu` floats just like `stable`.
+    let base = channel.split('-').next().unwrap_or(channel);
+    let dated = channel
+        .strip_prefix(base)
+        .and_then(|r| r.strip_prefix('-'))
+        .is_some_and(|r| {
+            r.len() >= 10 && jiff::civil::Date::strptime("%Y-%m-%d", &r[..10]).is_ok()
+        });
+    if matches!(base, "stable" | "beta" | "nightly") && !dated {
+        Toolchain::Floating {
+            file: file.into(),
+            line,
+            channel: channel.into(),
+        }
+    } else {
+        Toolchain::Pinned {
+            file: file.into(),
+            channel: channel.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn floating(t: &Toolchain) -> bool {
+        matches!(t, Toolchain::Floating { .. })
+    }
+
+    #[test]
+    fn channels() {
+        for (text, float) in [
+            ("[toolchain]\nchannel = \"stable\"\n", true),
+            (
+                "[toolchain]\nchannel = \"nightly\"\ncomponents = [\"rustfmt\"]\n",
+                true,
+            ),
+            (
+                "[toolchain]\nchannel = \"beta-x86_64-unknown-linux-gnu\"\n",
+                true,
+            ),
+            ("[toolchain]\ncomponents = [\"clippy\"]\n", true),
+            ("[toolchain]\nchannel = \"1.82.0\"\n", false),
+            ("[toolchain]\nchannel = \"1.82\"\n", false),
+            ("[toolchain]\nchannel = \"nightly-2024-05-01\"\n", false),
+            ("[toolchain]\npath = \"/opt/rust\"\n", false),
+        ] {
+            let t = parse("rust-toolchain.toml", text).unwrap();
+            assert_eq!(floating(&t), float, "{text}");
+        }
+    }
+
+    #[test]
+    fn legacy_one_line_file() {
+        assert!(floating(&parse("rust-toolchain", "stable\n").unwrap()));
+        assert!(!floating(&parse("rust-toolchain", "1.70.0\n").unwrap()));
+        // The legacy name may hold TOML too.
+        let t = parse("rust-toolchain", "[toolchain]\nchannel = \"stable\"\n").unwrap();
+        assert_eq!(
+            t,
+            Toolchain::Floating {
+                file: "rust-toolchain".into(),
+                line: Some(2),
+                channel: "stable".into()
+            }
+        );
+    }
+
+    #[test]
+    fn bad_files_are_errors() {
+        assert!(parse("rust-toolchain.toml", "[toolchain\n").is_err());
+        assert!(parse("rust-toolchain.toml", "[toolchain]\nchannel = 1\n").is_err());
+        assert!(parse("rust-toolchain.toml", "channel = \"stable\"\n").is_err());
+    }
+}

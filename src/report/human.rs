@@ -38,7 +38,7 @@ pub fn level_cell(level: Level) -> Cell {
 pub fn check(report: &Report, style: &Style) -> String {
     let mut out = String::new();
     let mut groups: Vec<(&str, Vec<&Finding>)> = Vec::new();
-    for f in &report.findings {
+    for f in report.findings.iter().filter(|f| f.name.is_some()) {
         match groups.iter_mut().find(|(m, _)| *m == f.manifest) {
             Some((_, v)) => v.push(f),
             None => groups.push((&f.manifest, vec![f])),
@@ -76,7 +76,13 @@ pub fn check(report: &Report, style: &Style) -> String {
         out.push_str("\n\n");
     }
     for f in report.findings.iter().filter(|f| f.name.is_none()) {
-        out.push_str(&format!("{}: {}: {}\n", f.level, f.location(), f.message));
+        out.push_str(&format!(
+            "{}[{}]: {}: {}\n",
+            f.level,
+            f.rule,
+            f.location(),
+            f.message
+        ));
     }
     out.push_str(&summary_line(report, style));
     out

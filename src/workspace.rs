@@ -231,7 +231,23 @@ fn diagnose(manifest: &Path) -> Option<anyhow::Error> {
     let read = |path: &Path| -> Result<Manifest> {
         let rel = relative(&root, path);
         let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {rel}"))?;
-        manifest::parse(path.to_path_buf(), rel, text)
+        let m = manifest::parse(path.to_path_buf(), rel, text)?;
+        for d in &m.deps {
+            if let DepSource::Registry {
+                requirement: Some(r),
+                ..
+            } = &d.source
+                && let Err(e) = crate::requirement::classify(r)
+            {
+                bail!(
+                    "{}:{}: dependency `{}`: invalid version requirement `{r}`: {e}",
+                    m.rel,
+                    d.line,
+                    d.name
+                );
+            }
+        }
+        Ok(m)
     };
     let rootm = match read(&root_manifest) {
         Ok(m) => m,

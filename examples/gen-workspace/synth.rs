@@ -644,7 +644,7 @@ fn entry(
     let mut pairs = Vec::new();
     let extra = |pairs: &mut Vec<String>| {
         // Dev-dependencies cannot be optional.
-        if !e.extra.is_empty() && !(e.table.kind == 1 && e.extra.contains("optional")) {
+        if !e.extra.is_empty() && (e.table.kind != 1 || !e.extra.contains("optional")) {
             pairs.extend(e.extra.split(", ").map(str::to_string));
         }
     };

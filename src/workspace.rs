@@ -134,14 +134,14 @@ impl Workspace {
             guess = Speculation::default();
         }
 
+        let packages = workspace_packages(&meta);
         let mut paths: Vec<PathBuf> = vec![root.join("Cargo.toml")];
-        let mut member_paths: Vec<PathBuf> = meta
-            .workspace_packages()
+        let mut member_paths: Vec<PathBuf> = packages
             .iter()
             .map(|p| p.manifest_path.clone().into_std_path_buf())
             .filter(|p| *p != paths[0])
             .collect();
-        member_paths.sort_by_key(|p| relative(&root, p));
+        member_paths.sort_by_cached_key(|p| relative(&root, p));
         member_paths.dedup();
         paths.extend(member_paths);
 
@@ -169,11 +169,7 @@ impl Workspace {
             Some(t) => t?,
             None => toolchain::read(&root)?,
         };
-        let rust_version = meta
-            .workspace_packages()
-            .iter()
-            .filter_map(|p| p.rust_version.clone())
-            .min();
+        let rust_version = packages.iter().filter_map(|p| p.rust_version.clone()).min();
         Ok(Workspace {
             root,
             manifests,
@@ -192,6 +188,20 @@ impl Workspace {
             .map(|d| d.name.as_str())
             .collect()
     }
+}
+
+/// The workspace's own packages, in cargo's order.
+///
+/// `Metadata::workspace_packages` searches the member list once per
+/// package, which is quadratic in the number of members (a million
+/// comparisons of package ids at 1,000 members); a set makes it linear.
+fn workspace_packages(meta: &cargo_metadata::Metadata) -> Vec<&cargo_metadata::Package> {
+    let ids: std::collections::HashSet<&cargo_metadata::PackageId> =
+        meta.workspace_members.iter().collect();
+    meta.packages
+        .iter()
+        .filter(|p| ids.contains(&p.id))
+        .collect()
 }
 
 /// `workspace.members` globs that match no package are errors: cargo
@@ -327,6 +337,9 @@ impl Speculation {
         };
         let root_manifest = root.join("Cargo.toml");
         let mut paths = vec![root_manifest.clone()];
+        // Patterns may overlap (`crates/*` and `crates/a`); a set, not a
+        // search of `paths`, keeps this linear in the number of members.
+        let mut seen = std::collections::HashSet::from([root_manifest.clone()]);
         let mut manifests = std::collections::HashMap::new();
         let first = read_manifest(&root, &root_manifest);
         if let Ok(m) = &first {
@@ -337,7 +350,7 @@ impl Speculation {
                 };
                 for dir in found.filter_map(Result::ok) {
                     let p = dir.join("Cargo.toml");
-                    if p.is_file() && !paths.contains(&p) {
+                    if p.is_file() && seen.insert(p.clone()) {
                         paths.push(p);
                     }
                 }
@@ -421,5 +434,77 @@ mod tests {
             "a/b/Cargo.toml"
         );
         assert_eq!(relative(root, Path::new("/w/Cargo.toml")), "Cargo.toml");
+    }
+
+    #[test]
+    fn workspace_packages_agree_with_cargo_metadata() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::path::absolute(dir.path()).unwrap();
+        std::fs::write(
+            root.join("Cargo.toml"),
+            "[workspace]\nmembers = [\"c/*\"]\n",
+        )
+        .unwrap();
+        for name in ["b", "a", "c"] {
+            let d = root.join("c").join(name);
+            std::fs::create_dir_all(d.join("src")).unwrap();
+            std::fs::write(d.join("src/lib.rs"), "").unwrap();
+            std::fs::write(
+                d.join("Cargo.toml"),
+                format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n"),
+            )
+            .unwrap();
+        }
+        let mut meta = metadata(&root.join("Cargo.toml")).unwrap();
+        // A package that is not a member must be left out.
+        meta.workspace_members
+            .retain(|id| !id.repr.contains("/c/c#"));
+        let ours: Vec<&str> = workspace_packages(&meta)
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
+        let theirs: Vec<&str> = meta
+            .workspace_packages()
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
+        assert_eq!(ours, theirs);
+        assert_eq!(ours.len(), 2);
+    }
+
+    #[test]
+    fn speculation_reads_each_member_once_when_patterns_overlap() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::path::absolute(dir.path()).unwrap();
+        std::fs::write(
+            root.join("Cargo.toml"),
+            "[workspace]\nmembers = [\"crates/*\", \"crates/a\", \"crates/*\"]\n",
+        )
+        .unwrap();
+        for name in ["a", "b"] {
+            let d = root.join("crates").join(name);
+            std::fs::create_dir_all(&d).unwrap();
+            std::fs::write(
+                d.join("Cargo.toml"),
+                format!("[package]\nname = \"{name}\"\n[dependencies]\nserde = \"1\"\n"),
+            )
+            .unwrap();
+        }
+        let guess = Speculation::new(&root.join("Cargo.toml"));
+        assert_eq!(guess.root, root);
+        let mut read: Vec<String> = guess
+            .manifests
+            .iter()
+            .map(|(p, m)| {
+                let m = m.as_ref().unwrap();
+                assert_eq!(m.path, *p);
+                m.rel.clone()
+            })
+            .collect();
+        read.sort();
+        assert_eq!(
+            read,
+            ["Cargo.toml", "crates/a/Cargo.toml", "crates/b/Cargo.toml"]
+        );
     }
 }

@@ -33,8 +33,11 @@ SNAPSHOT=${SNAPSHOT:-/work/shared/registry/index-snapshot.tar.zst}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 BIN=$CARGO_TARGET_DIR/release
 RESULTS=$WORK/results
+# The binaries measured, copied at setup: a shared target directory's
+# release/cargo-pin can be rebuilt from another branch mid-run.
+FROZEN=$WORK/bin
 # `cargo pin` runs the cargo-pin first on PATH: this build.
-export PATH="$BIN:$PATH"
+export PATH="$FROZEN:$PATH"
 # Never colour, never ask the network.
 export NO_COLOR=1 CARGO_NET_OFFLINE=true
 
@@ -47,6 +50,10 @@ setup() {
     need jq "apt-get install -y jq"
     [ -x /usr/bin/time ] || { echo "commands.sh: needs GNU time (apt-get install -y time)" >&2; exit 2; }
     (cd "$ROOT" && cargo build --release --locked --bin cargo-pin --example gen-workspace)
+    mkdir -p "$FROZEN"
+    cp "$BIN/cargo-pin" "$BIN/examples/gen-workspace" "$FROZEN/"
+    git -C "$ROOT" rev-parse --short HEAD >"$FROZEN/commit"
+    git -C "$ROOT" diff --quiet || echo "+changes" >>"$FROZEN/commit"
     if [ -e "${CARGO_HOME:-$HOME/.cargo}/bin/cargo-pin" ]; then
         echo "commands.sh: warning: an installed cargo-pin in CARGO_HOME/bin shadows this build for \`cargo pin\`" >&2
     fi
@@ -56,7 +63,7 @@ setup() {
     for n in $SIZES; do
         local ws=$WORK/ws/m$n
         [ -f "$ws/Cargo.lock" ] && continue
-        "$BIN/examples/gen-workspace" --members "$n" --deps 30 --seed 7 "${source[@]}" --out "$ws" --force
+        "$FROZEN/gen-workspace" --members "$n" --deps 30 --seed 7 "${source[@]}" --out "$ws" --force
     done
     if [ -d "$CORPUS" ]; then
         mkdir -p "$WORK/corpus"
@@ -171,7 +178,7 @@ machine() {
         echo "kernel: $(uname -r)"
         echo "toolchain: $(rustc --version), $(cargo --version)"
         echo "hyperfine: $(hyperfine --version)"
-        echo "cargo-pin: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet || echo '+changes')"
+        echo "cargo-pin: $(tr '\n' ' ' <"$FROZEN/commit")(release build)"
         echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
     } >"$RESULTS/machine.txt"
 }
@@ -285,7 +292,7 @@ cd "$WORK" 2>/dev/null || { mkdir -p "$WORK" && cd "$WORK"; }
 # A neutral directory: rustup picks the toolchain from here, not from a
 # workspace's rust-toolchain file.
 built() {
-    [ -x "$BIN/cargo-pin" ] || { echo "commands.sh: no $BIN/cargo-pin; run \`benches/commands.sh setup\` with the same CARGO_TARGET_DIR" >&2; exit 2; }
+    [ -x "$FROZEN/cargo-pin" ] || { echo "commands.sh: no $FROZEN/cargo-pin; run \`benches/commands.sh setup\` first" >&2; exit 2; }
 }
 
 case ${1:-all} in

@@ -4,7 +4,7 @@
 # with `cargo metadata --no-deps` on the same tree, on generated workspaces
 # of 10/100/400/1,000 members and on the shared corpus when present.
 #
-#   benches/commands.sh [all|setup|time|memory|corpus|summary]
+#   benches/commands.sh [all|setup|time|memory|corpus|outdated|summary]
 #
 # Environment (all optional):
 #   WORK=/tmp/cargo-pin-bench   scratch space: workspaces, copies, results
@@ -203,6 +203,115 @@ run_corpus() {
     done
 }
 
+# `outdated` against a loopback copy of the index snapshot, cold (empty
+# cache) and warm (every index file cached; the registry answers 304 Not
+# Modified), beside `cargo upgrade --dry-run` (cargo-edit) and `cargo
+# outdated` when they are installed. The index is served on 127.0.0.1 by
+# benches/index-server.py (Last-Modified / If-Modified-Since, keep-alive).
+#
+# Every tool gets the same private CARGO_HOME whose config.toml replaces
+# crates.io with the loopback registry: cargo reads `.cargo/config.toml`
+# from its current directory, not from `--manifest-path`, so a workspace's
+# own config would not reach the `cargo metadata` that cargo-edit runs.
+# The workspace's `[patch]` entries that follow git are commented out in
+# the copy, for every tool alike: with no network cargo would otherwise
+# wait on DNS for github.com.
+#
+# cargo-edit and cargo-outdated run cargo's full `cargo metadata`, which
+# downloads every crate; the snapshot has index files, not crates, so that
+# step fails here. They get a dead HTTP proxy (NO_PROXY=127.0.0.1: nothing
+# leaves loopback) and CARGO_NET_RETRY=${UPGRADE_NET_RETRY:-0}, so the
+# failure is immediate and what is timed is their index work: the least
+# they could cost. (cargo-pin never runs a full `cargo metadata`.)
+#   PIN_OUTDATED    a cargo-pin that has `outdated` (default: this build)
+#   CARGO_UPGRADE   cargo-edit's cargo-upgrade (default: on PATH)
+#   CARGO_OUTDATED  cargo-outdated (default: on PATH)
+#   OUTDATED_WS     the workspace (default: the corpus's nushell)
+run_outdated() {
+    local pin=${PIN_OUTDATED:-$FROZEN/cargo-pin}
+    local ws_src=${OUTDATED_WS:-$CORPUS/nushell}
+    "$pin" pin outdated --help >/dev/null 2>&1 ||
+        { echo "commands.sh: $pin has no \`outdated\`; skipped (set PIN_OUTDATED)" >&2; return 0; }
+    [ -f "$SNAPSHOT" ] && [ -d "$ws_src" ] ||
+        { echo "commands.sh: outdated needs $SNAPSHOT and $ws_src; skipped" >&2; return 0; }
+    need python3 "apt-get install -y python3"
+    local index=$WORK/index ws=$WORK/outdated/ws
+    if [ ! -f "$index/config.json" ]; then
+        mkdir -p "$index" && zstd -dc "$SNAPSHOT" | tar -x -C "$index"
+    fi
+    local port
+    rm -f "$WORK/index-server.port"
+    python3 "$ROOT/benches/index-server.py" "$index" "$WORK/index-server.port" 2>"$WORK/index-server.log" &
+    local server=$!
+    for _ in $(seq 50); do
+        [ -s "$WORK/index-server.port" ] && break
+        sleep 0.1
+    done
+    port=$(cat "$WORK/index-server.port")
+    rm -rf "$ws" && mkdir -p "$(dirname "$ws")" && cp -a "$ws_src" "$ws"
+    awk '/^\[/ { p = ($0 ~ /^\[patch\./) }
+         p && /^[A-Za-z0-9_-]+ *= *\{.*git *=/ { print "# benches/commands.sh: " $0; next }
+         { print }' "$ws_src/Cargo.toml" >"$ws/Cargo.toml"
+    local home=$WORK/outdated/cargo-home
+    rm -rf "$home" && mkdir -p "$home"
+    cat >"$home/config.toml" <<EOF
+# benches/commands.sh: the crates.io index snapshot, served on loopback.
+[source.crates-io]
+replace-with = "snapshot"
+[source.snapshot]
+registry = "sparse+http://127.0.0.1:$port/"
+EOF
+    local m=$ws/Cargo.toml cache=$WORK/outdated/pin-cache
+    local upgrade=${CARGO_UPGRADE:-$(command -v cargo-upgrade || true)}
+    local outdated=${CARGO_OUTDATED:-$(command -v cargo-outdated || true)}
+    local jail="env CARGO_HTTP_PROXY=http://127.0.0.1:9 NO_PROXY=127.0.0.1 no_proxy=127.0.0.1 CARGO_NET_RETRY=${UPGRADE_NET_RETRY:-0}"
+    [ -n "$upgrade" ] && upgrade="$jail $upgrade"
+    [ -n "$outdated" ] && outdated="$jail $outdated"
+    (
+        unset CARGO_NET_OFFLINE
+        export CARGO_HOME=$home CARGO_PIN_CACHE_DIR=$cache
+        rm -rf "$cache"
+        # Facts: what was asked and answered.
+        "$pin" pin outdated --format json --manifest-path "$m" >"$RESULTS/outdated.pin.json"
+        local cold=(--prepare "rm -rf $cache" -n pin-cold "$pin pin outdated --manifest-path $m")
+        local warm=(-n pin-warm "$pin pin outdated --manifest-path $m")
+        # cargo keeps its index copy in CARGO_HOME/registry: without it, cold.
+        if [ -n "$upgrade" ]; then
+            rm -rf "$home/registry"
+            if $upgrade upgrade --dry-run --manifest-path "$m" >"$RESULTS/outdated.upgrade.txt" 2>&1; then
+                cold+=(--prepare "rm -rf $home/registry" -n upgrade-cold "$upgrade upgrade --dry-run --manifest-path $m")
+                warm+=(-n upgrade-warm "$upgrade upgrade --dry-run --manifest-path $m")
+            else
+                echo "commands.sh: cargo upgrade --dry-run fails here (see $RESULTS/outdated.upgrade.txt); left out" >&2
+                upgrade=
+            fi
+        fi
+        if [ -n "$outdated" ]; then
+            rm -rf "$home/registry"
+            if $outdated outdated --manifest-path "$m" >"$RESULTS/outdated.outdated.txt" 2>&1; then
+                cold+=(--prepare "rm -rf $home/registry" -n outdated-cold "$outdated outdated --manifest-path $m")
+                warm+=(-n outdated-warm "$outdated outdated --manifest-path $m")
+            else
+                echo "commands.sh: cargo outdated fails here (see $RESULTS/outdated.outdated.txt); left out" >&2
+                outdated=
+            fi
+        fi
+        hyperfine -N -i --style basic --runs "$RUNS" --export-json "$RESULTS/outdated.cold.json" "${cold[@]}" >/dev/null
+        # Fill every cache once, then time revalidation.
+        "$pin" pin outdated --manifest-path "$m" >/dev/null
+        if [ -n "$upgrade" ]; then $upgrade upgrade --dry-run --manifest-path "$m" >/dev/null 2>&1 || true; fi
+        if [ -n "$outdated" ]; then $outdated outdated --manifest-path "$m" >/dev/null 2>&1 || true; fi
+        wc -l <"$WORK/index-server.log" >"$WORK/index-server.mark"
+        hyperfine -N -i --style basic --warmup 1 --runs "$RUNS" --export-json "$RESULTS/outdated.warm.json" "${warm[@]}" >/dev/null
+    ) || { kill "$server" 2>/dev/null; return 1; }
+    # Stop only the server this run started.
+    kill "$server" 2>/dev/null || true
+    # What the registry answered during the warm runs.
+    tail -n +"$(($(cat "$WORK/index-server.mark") + 1))" "$WORK/index-server.log" |
+        awk '{print $NF}' | sort | uniq -c >"$RESULTS/outdated.warm-statuses.txt" || true
+    echo "timed outdated" >&2
+}
+
 # Median, minimum or CPU time (user + system, mean) in ms of one command
 # over every round's runs.
 stat() { # $1 = results glob, $2 = command name, $3 = median|min|cpu
@@ -267,6 +376,29 @@ summary() {
                 "| \($l) | \($reqs) | \(.metadata_kb | mb) | \(.check_kb | mb) | \(.check_own_kb | mb) | \(.fix_kb | mb) | \(.fix_own_kb | mb) | \(.check_own_kb / $reqs * 100 | round / 100) |"' \
                 "$RESULTS/$label.memory.json"
         done
+        if [ -f "$RESULTS/outdated.cold.json" ]; then
+            echo
+            echo "\`outdated\` on $(basename "${OUTDATED_WS:-$CORPUS/nushell}") through a loopback registry (median ms; speed-up = other tool's time / cargo-pin's):"
+            echo
+            echo "| command | cold ms | warm ms | cold speed-up | warm speed-up |"
+            echo "|---|---:|---:|---:|---:|"
+            local pc pw
+            pc=$(stat "$RESULTS/outdated.cold.json" pin-cold median)
+            pw=$(stat "$RESULTS/outdated.warm.json" pin-warm median)
+            local tool
+            for tool in pin upgrade outdated; do
+                local c w
+                c=$(stat "$RESULTS/outdated.cold.json" "$tool-cold" median)
+                w=$(stat "$RESULTS/outdated.warm.json" "$tool-warm" median)
+                [ "$c" = null ] && continue
+                jq -rn --arg t "$tool" --argjson c "$c" --argjson w "$w" --argjson pc "$pc" --argjson pw "$pw" '
+                    def r1: (. * 10 | round / 10 | tostring);
+                    def name: {pin: "cargo pin outdated", upgrade: "cargo upgrade --dry-run", outdated: "cargo outdated"}[.];
+                    "| \($t | name) | \($c | r1) | \($w | r1) | \(if $t == "pin" then "-" else ($c / $pc | r1) + "x" end) | \(if $t == "pin" then "-" else ($w / $pw | r1) + "x" end) |"'
+            done
+            echo
+            echo "registry answers during the warm runs: $(tr -s ' \n' ' ' <"$RESULTS/outdated.warm-statuses.txt")"
+        fi
     } >"$out"
     cat "$out"
 }
@@ -302,7 +434,8 @@ case ${1:-all} in
     time) run_time ;;
     memory) run_memory ;;
     corpus) run_corpus ;;
+    outdated) built && run_outdated ;;
     summary) summary ;;
-    all) setup && run_time && run_memory && run_corpus && summary ;;
-    *) echo "usage: benches/commands.sh [all|setup|time|memory|corpus|summary]" >&2; exit 2 ;;
+    all) setup && run_time && run_memory && run_corpus && run_outdated && summary ;;
+    *) echo "usage: benches/commands.sh [all|setup|time|memory|corpus|outdated|summary]" >&2; exit 2 ;;
 esac

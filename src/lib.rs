@@ -6,6 +6,7 @@
 //! [`requirement`], [`policy`], [`rule`], [`report`], and one module per
 //! command ([`check`]).
 
+pub mod cargo_config;
 pub mod check;
 pub mod cli;
 pub mod finding;

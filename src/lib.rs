@@ -13,6 +13,7 @@ pub mod finding;
 pub mod lockfile;
 pub mod manifest;
 pub mod policy;
+pub mod registry;
 pub mod report;
 pub mod requirement;
 pub mod rule;

@@ -587,7 +587,7 @@ fn read_toml(path: &Path) -> Result<Option<File>> {
     };
     let table: toml::Table = toml::from_str(&text).map_err(|e| {
         anyhow!(
-            "{}: {}",
+            "{}:{}",
             path.display(),
             crate::lockfile::toml_error(&text, &e)
         )
@@ -900,7 +900,7 @@ mod tests {
         );
         write(&path, "[http\n");
         let e = load(&f, &[]).unwrap_err().to_string();
-        assert!(e.contains("config.toml") && e.contains("line 1"), "{e}");
+        assert!(e.contains("config.toml:1:"), "{e}");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use support::server::{Fault, Server, refused_url};
 const CRATES: &[&str] = &["alpha", "bravo", "cat", "xy", "q", "DeltaCase"];
 
 fn server() -> Server {
-    Server::start(support::fixtures().join("registry"))
+    Server::start(support::fixture("registry"))
 }
 
 fn registry(url: &str, token: Option<&str>) -> Registry {
@@ -120,7 +120,7 @@ fn a_warm_run_revalidates_and_transfers_nothing() {
 fn a_changed_file_is_fetched_again() {
     let dir = tempfile::tempdir().unwrap();
     let index = dir.path().join("index");
-    support::copy_dir(&support::fixtures().join("registry"), &index);
+    support::copy_dir(&support::fixture("registry"), &index);
     let s = Server::start(&index);
     let cache = tempfile::tempdir().unwrap();
     let reg = registry(&s.url(), None);

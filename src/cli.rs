@@ -13,8 +13,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::check::{self, Levels};
 use crate::policy::Policy;
+use crate::progress::TermProgress;
 use crate::report::{self, Style};
 use crate::rule::{Level, Rule};
+use crate::sources::Sources;
 use crate::workspace::Workspace;
 
 /// Exit code: no deny-level finding.
@@ -49,6 +51,59 @@ pub enum Command {
     /// Write exact pins from Cargo.lock into the manifests, changing
     /// nothing else.
     Fix(FixArgs),
+    /// List newer releases of every registry requirement, and what holds
+    /// each back (yanked, prerelease, cooldown, Rust version, vetting).
+    Outdated(OutdatedArgs),
+    /// Record releases a reviewer vetted in pin.toml.
+    Allow(AllowArgs),
+}
+
+/// How the registry is reached.
+#[derive(Debug, Args, Default)]
+pub struct RegistryArgs {
+    /// Use the cache only, no network; fail when it lacks a crate
+    #[arg(long)]
+    pub offline: bool,
+}
+
+/// Output formats of `outdated`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutdatedFormat {
+    /// A table for a terminal
+    Human,
+    /// One JSON object (schema_version 1)
+    Json,
+    /// A Markdown table
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct OutdatedArgs {
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OutdatedFormat::Human)]
+    pub format: OutdatedFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct AllowArgs {
+    /// Releases to record as vetted, as CRATE@VERSION
+    #[arg(value_name = "CRATE@VERSION", required = true, value_parser = parse_release)]
+    pub releases: Vec<crate::allow::Release>,
+    /// Why the releases are trusted (recorded in pin.toml)
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+fn parse_release(s: &str) -> Result<crate::allow::Release, String> {
+    s.parse()
 }
 
 /// Where the workspace and its policy are.
@@ -106,6 +161,13 @@ pub struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
+    /// Also check every locked registry package against its registry
+    /// (rules yanked, too-new, unvetted)
+    #[arg(long)]
+    pub registry: bool,
+    /// With --registry: use the cache only, no network
+    #[arg(long, requires = "registry")]
+    pub offline: bool,
 }
 
 /// Output formats of `fix`.
@@ -235,6 +297,8 @@ fn run(command: Command) -> Result<u8> {
     match command {
         Command::Check(args) => run_check(&args),
         Command::Fix(args) => run_fix(&args),
+        Command::Outdated(args) => run_outdated(&args),
+        Command::Allow(args) => run_allow(&args),
     }
 }
 
@@ -247,7 +311,30 @@ pub fn load(args: &WorkspaceArgs) -> Result<(Workspace, Policy)> {
 
 fn run_check(args: &CheckArgs) -> Result<u8> {
     let (ws, policy) = load(&args.workspace)?;
-    let report = check::check(&ws, &policy, &args.levels.levels(), today(now()?));
+    let now = now()?;
+    let levels = args.levels.levels();
+    let report = if args.registry {
+        let mut summary = crate::finding::Summary::default();
+        let mut raw = check::raw_findings(&ws, &mut summary);
+        let mut sources = Sources::load(&ws.root)?;
+        let found = crate::registry_check::run(
+            &ws,
+            &policy,
+            &mut sources,
+            now,
+            args.offline,
+            TermProgress::for_stderr(),
+        )?;
+        raw.extend(found.into_iter().map(|finding| check::Raw {
+            finding,
+            manifest: None,
+            dep: None,
+            locked: None,
+        }));
+        check::evaluate(raw, &policy, &levels, today(now), summary)
+    } else {
+        check::check(&ws, &policy, &levels, today(now))
+    };
     let text = match args.format {
         CheckFormat::Human => report::human::check(&report, &Style::for_stdout()),
         CheckFormat::Json => report::json::check(&report, &display_path(&ws.root)),
@@ -281,6 +368,60 @@ fn run_fix(args: &FixArgs) -> Result<u8> {
         }
         FixFormat::Json => report::json::fix(&plan, args.dry_run, &display_path(&ws.root)),
     };
+    emit(&text, None)?;
+    Ok(EXIT_OK)
+}
+
+fn run_outdated(args: &OutdatedArgs) -> Result<u8> {
+    let (ws, policy) = load(&args.workspace)?;
+    let mut sources = Sources::load(&ws.root)?;
+    let entries = crate::outdated::run(
+        &ws,
+        &policy,
+        &mut sources,
+        now()?,
+        args.registry.offline,
+        TermProgress::for_stderr(),
+    )?;
+    let text = match args.format {
+        OutdatedFormat::Human => report::outdated::human(&entries, &Style::for_stdout()),
+        OutdatedFormat::Json => report::outdated::json(&entries),
+        OutdatedFormat::Markdown => report::outdated::markdown(&entries),
+    };
+    emit(&text, None)?;
+    Ok(EXIT_OK)
+}
+
+fn run_allow(args: &AllowArgs) -> Result<u8> {
+    let ws = Workspace::load(args.workspace.manifest_path.as_deref())?;
+    let path = crate::allow::policy_path(&ws, args.workspace.policy.as_deref());
+    let mut sources = Sources::load(&ws.root)?;
+    let outcomes = crate::allow::run(
+        &ws,
+        &mut sources,
+        &path,
+        &args.releases,
+        &args.reason,
+        args.registry.offline,
+        TermProgress::for_stderr(),
+    )?;
+    let shown = path
+        .strip_prefix(&ws.root)
+        .unwrap_or(&path)
+        .display()
+        .to_string();
+    let mut text = String::new();
+    for o in &outcomes {
+        let r = &o.release;
+        if o.added {
+            text.push_str(&format!("vetted {}@{} in {shown}\n", r.krate, r.version));
+        } else {
+            text.push_str(&format!(
+                "{}@{} was already vetted in {shown}\n",
+                r.krate, r.version
+            ));
+        }
+    }
     emit(&text, None)?;
     Ok(EXIT_OK)
 }

@@ -56,6 +56,35 @@ pub enum Command {
     Outdated(OutdatedArgs),
     /// Record releases a reviewer vetted in pin.toml.
     Allow(AllowArgs),
+    /// Move pins to the newest vetted release that is old enough and fits
+    /// the workspace's Rust, and update Cargo.lock through cargo.
+    Upgrade(UpgradeArgs),
+}
+
+/// Output formats of `upgrade`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UpgradeFormat {
+    /// Tables for a terminal (with `--dry-run`: the unified diff first)
+    Human,
+    /// One JSON object (schema_version 1)
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct UpgradeArgs {
+    /// Only upgrade these dependencies (key or crate name); all when none
+    #[arg(value_name = "CRATE")]
+    pub crates: Vec<String>,
+    /// Write nothing; print the diff and the cargo commands it would run
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = UpgradeFormat::Human)]
+    pub format: UpgradeFormat,
 }
 
 /// How the registry is reached.
@@ -299,6 +328,7 @@ fn run(command: Command) -> Result<u8> {
         Command::Fix(args) => run_fix(&args),
         Command::Outdated(args) => run_outdated(&args),
         Command::Allow(args) => run_allow(&args),
+        Command::Upgrade(args) => run_upgrade(&args),
     }
 }
 
@@ -422,6 +452,44 @@ fn run_allow(args: &AllowArgs) -> Result<u8> {
             ));
         }
     }
+    emit(&text, None)?;
+    Ok(EXIT_OK)
+}
+
+fn run_upgrade(args: &UpgradeArgs) -> Result<u8> {
+    let (ws, policy) = load(&args.workspace)?;
+    let mut sources = Sources::load(&ws.root)?;
+    let offline = args.registry.offline || sources.config.http.offline;
+    let plan = crate::upgrade::plan(
+        &ws,
+        &policy,
+        &mut sources,
+        &args.crates,
+        now()?,
+        offline,
+        TermProgress::for_stderr(),
+    )?;
+    if !args.dry_run {
+        crate::upgrade::apply(&ws, &plan, offline)?;
+    }
+    let text = match args.format {
+        UpgradeFormat::Human => {
+            let mut t = String::new();
+            if args.dry_run {
+                t.push_str(&plan.diff());
+                for u in plan.cargo_updates() {
+                    t.push_str(&format!("would run: cargo {}\n", u.join(" ")));
+                }
+            }
+            t.push_str(&report::upgrade::human(
+                &plan,
+                args.dry_run,
+                &Style::for_stdout(),
+            ));
+            t
+        }
+        UpgradeFormat::Json => report::upgrade::json(&plan, args.dry_run),
+    };
     emit(&text, None)?;
     Ok(EXIT_OK)
 }

@@ -27,5 +27,6 @@ pub mod rule;
 pub mod sources;
 pub mod text;
 pub mod toolchain;
+pub mod upgrade;
 pub mod workspace;
 pub mod write;

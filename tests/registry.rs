@@ -516,3 +516,123 @@ fn auth_required_registry_gets_the_token_which_never_shows() {
         }
     }
 }
+
+fn locked(ws: &Ws, name: &str) -> Vec<String> {
+    let lock = ws.read("Cargo.lock");
+    let mut out = Vec::new();
+    let mut lines = lock.lines();
+    while let Some(l) = lines.next() {
+        if l == format!("name = \"{name}\"")
+            && let Some(v) = lines.next().and_then(|v| v.strip_prefix("version = "))
+        {
+            out.push(v.trim_matches('"').to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn allow_then_upgrade_moves_pin_and_lock_to_the_vetted_release_only() {
+    let ws = Ws::new("registry-basic");
+    // Only 1.2.0 is vetted: 1.2.1 (newer, unvetted) must not be taken.
+    ws.write("pin.toml", "[registry]\nmin-release-age = \"7 days\"\n");
+    ws.cmd()
+        .args(["allow", "alpha@1.2.0", "--reason", "read the diff"])
+        .assert()
+        .success();
+    ws.cmd().args(["upgrade", "alpha"]).assert().success();
+    assert!(ws.read("app/Cargo.toml").contains("alpha = \"=1.2.0\"\n"));
+    assert!(
+        ws.read("tool/Cargo.toml")
+            .contains("a2 = { package = \"alpha\", version = \"=1.2.0\" }\n")
+    );
+    assert_eq!(locked(&ws, "alpha"), ["1.2.0"]);
+    // Nothing else moved.
+    assert_eq!(locked(&ws, "q"), ["0.5.0"]);
+    assert_eq!(locked(&ws, "bravo"), ["0.3.1"]);
+    // cargo agrees the lockfile is complete.
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .current_dir(&ws.root)
+        .env("CARGO_HOME", &ws.home)
+        .args(["update", "--workspace", "--locked"])
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+
+    // Vetting a newer release lets the next upgrade take it; a second run
+    // then has nothing to do.
+    ws.cmd()
+        .args([
+            "allow",
+            "alpha@1.2.1",
+            "q@0.6.0",
+            "--reason",
+            "read the diff",
+        ])
+        .assert()
+        .success();
+    let v = ws.json(&["upgrade", "--format", "json"]);
+    let moves: Vec<(String, String, String)> = v["moves"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["package"].as_str().unwrap().to_string(),
+                m["from"].as_str().unwrap().to_string(),
+                m["to"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        moves,
+        triples(&[("alpha", "1.2.0", "1.2.1"), ("q", "0.5.0", "0.6.0")])
+    );
+    assert_eq!(locked(&ws, "alpha"), ["1.2.1"]);
+    assert_eq!(locked(&ws, "q"), ["0.6.0"]);
+    let again = ws.json(&["upgrade", "--format", "json"]);
+    assert_eq!(again["moves"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn upgrade_dry_run_writes_nothing() {
+    let ws = Ws::new("registry-basic");
+    let before = snapshot_tree(&ws.root);
+    ws.cmd()
+        .args(["upgrade", "--dry-run"])
+        .assert()
+        .success()
+        .stdout_eq(snapbox::file!["snapshots/upgrade-dry-run.txt"]);
+    assert_eq!(before, snapshot_tree(&ws.root));
+}
+
+#[test]
+fn upgrade_errors_change_nothing() {
+    let ws = Ws::new("registry-basic");
+    let before = snapshot_tree(&ws.root);
+    let out = ws.cmd().args(["upgrade", "nosuch"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`nosuch`"));
+
+    // Our cache is warm, cargo's own is empty: `--offline` lets the plan
+    // succeed and `cargo update --offline` fail; every file is restored.
+    ws.cmd().arg("outdated").assert().success();
+    let out = ws
+        .cmd()
+        .args(["upgrade", "alpha", "--offline"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("cargo update -p alpha@1.1.0 --precise 1.2.1"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was changed"), "{stderr}");
+    assert_eq!(before, snapshot_tree(&ws.root), "files restored");
+}

@@ -6,6 +6,7 @@
 pub mod human;
 pub mod json;
 pub mod outdated;
+pub mod upgrade;
 
 use std::io::IsTerminal;
 

@@ -6,11 +6,12 @@
 //! the wire. Binds 127.0.0.1:0 only.
 #![allow(dead_code)]
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 /// What the server does to requests whose path starts with a prefix.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +38,9 @@ pub struct Hit {
     pub conditional: bool,
 }
 
+/// A file's modification time and length, and the ETag computed then.
+type Stamped = (Option<SystemTime>, u64, String);
+
 #[derive(Default)]
 struct State {
     root: PathBuf,
@@ -44,6 +48,9 @@ struct State {
     faults: Mutex<Vec<(String, Fault, Option<usize>)>>,
     token: Mutex<Option<String>>,
     hits: Mutex<Vec<Hit>>,
+    /// ETags by file, valid while the file's modification time and length
+    /// stay the same, so revalidation reads and hashes nothing.
+    etags: Mutex<HashMap<PathBuf, Stamped>>,
 }
 
 /// A running server. It stops accepting when dropped.
@@ -245,13 +252,38 @@ fn serve(stream: TcpStream, st: &State) -> std::io::Result<()> {
             respond(&mut w, 404, &[], b"not found\n")?;
             continue;
         };
-        let Ok(body) = std::fs::read(&file) else {
+        let Ok(meta) = std::fs::metadata(&file) else {
             log(404, 0);
             respond(&mut w, 404, &[], b"not found\n")?;
             continue;
         };
-        let etag = format!("\"{:016x}\"", fnv1a(&body));
-        let modified = last_modified(&file);
+        let stamp = (meta.modified().ok(), meta.len());
+        let known = st
+            .etags
+            .lock()
+            .unwrap()
+            .get(&file)
+            .filter(|(m, l, _)| (*m, *l) == stamp)
+            .map(|(_, _, e)| e.clone());
+        let mut body = None;
+        let etag = match known {
+            Some(e) => e,
+            None => {
+                let Ok(b) = std::fs::read(&file) else {
+                    log(404, 0);
+                    respond(&mut w, 404, &[], b"not found\n")?;
+                    continue;
+                };
+                let e = format!("\"{:016x}\"", fnv1a(&b));
+                st.etags
+                    .lock()
+                    .unwrap()
+                    .insert(file.clone(), (stamp.0, stamp.1, e.clone()));
+                body = Some(b);
+                e
+            }
+        };
+        let modified = stamp.0.and_then(http_date);
         let fresh = match req.header("if-none-match") {
             Some(tags) => tags.split(',').any(|t| t.trim() == etag),
             None => req
@@ -267,6 +299,17 @@ fn serve(stream: TcpStream, st: &State) -> std::io::Result<()> {
             respond(&mut w, 304, &headers, b"")?;
             continue;
         }
+        let body = match body {
+            Some(b) => b,
+            None => match std::fs::read(&file) {
+                Ok(b) => b,
+                Err(_) => {
+                    log(404, 0);
+                    respond(&mut w, 404, &[], b"not found\n")?;
+                    continue;
+                }
+            },
+        };
         match fault {
             Some(Fault::Truncated) => {
                 let half = &body[..body.len() / 2];
@@ -301,8 +344,7 @@ fn local_path(root: &Path, path: &str) -> Option<PathBuf> {
     p.is_file().then_some(p)
 }
 
-fn last_modified(file: &Path) -> Option<String> {
-    let t = std::fs::metadata(file).ok()?.modified().ok()?;
+fn http_date(t: SystemTime) -> Option<String> {
     let ts = jiff::Timestamp::try_from(t).ok()?;
     Some(ts.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string())
 }

@@ -2,7 +2,7 @@
 //! read over cargo's sparse index protocol.
 //!
 //! [`fetch`] is the entry point. It starts a tokio runtime, fetches every
-//! crate at once (bounded by [`IN_FLIGHT`]), revalidates cached files with
+//! crate at once (paced by [`http::Client`]), revalidates cached files with
 //! `ETag`/`Last-Modified` so a warm run transfers almost nothing, and
 //! answers from the cache alone when offline. A crate a registry does not
 //! have is an error naming the crate and the registry: an unchecked crate
@@ -23,12 +23,6 @@ pub use parse::Release;
 
 use crate::cargo_config::{HttpConfig, Registry, display_url};
 use http::{Client, Outcome, status_text};
-
-/// Requests in flight at once. HTTP/2 multiplexes them on one connection;
-/// over HTTP/1.1 each needs its own. Measured on nushell through loopback
-/// (210 revalidations): 16 to 32 beat 64 and more, where connection set-up
-/// and scheduling on two cores start to cost more than they overlap.
-pub const IN_FLIGHT: usize = 24;
 
 /// How a run reaches the registries.
 #[derive(Debug, Clone)]
@@ -179,16 +173,13 @@ async fn online(
         send_token.insert(url.clone(), needs);
     }
 
-    let limit = Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
     let mut set = tokio::task::JoinSet::new();
     for (reg, krate) in jobs {
         let client = client.clone();
         let cache = opts.cache.clone();
-        let limit = limit.clone();
         let progress = progress.clone();
         let with_token = send_token.get(&reg.index_url).copied().unwrap_or(false);
         set.spawn(async move {
-            let _permit = limit.acquire_owned().await;
             let r = one(&client, cache.as_ref(), &reg, &krate, with_token).await;
             progress.advance();
             (reg, krate, r)

@@ -124,7 +124,8 @@ pub fn fetch(
 /// Answers from the cache alone.
 fn offline(jobs: &[(Arc<Registry>, String)], opts: &Options) -> Result<Index> {
     let mut index = Index::default();
-    let mut missing = Vec::new();
+    // Missing crates by registry, to name each registry once.
+    let mut missing: std::collections::BTreeMap<String, Vec<&str>> = Default::default();
     for (reg, krate) in jobs {
         let entry = match (&opts.cache, path::index_path(krate)) {
             (Some(cache), Some(p)) => cache.read(&reg.index_url, &p),
@@ -135,15 +136,24 @@ fn offline(jobs: &[(Arc<Registry>, String)], opts: &Options) -> Result<Index> {
                 index.stats.cached += 1;
                 index.crates.insert(key(reg, krate), Arc::new(e.releases));
             }
-            None => missing.push(format!("{} (registry {})", krate, reg.describe())),
+            None => missing.entry(reg.describe()).or_default().push(krate),
         }
     }
     if !missing.is_empty() {
-        missing.sort();
+        let lines: Vec<String> = missing
+            .into_iter()
+            .map(|(reg, mut crates)| {
+                crates.sort_unstable();
+                format!(
+                    "{} crate(s) of registry {reg}: {}",
+                    crates.len(),
+                    capped(&crates, ", ")
+                )
+            })
+            .collect();
         bail!(
-            "--offline: the cache has no index data for {} crate(s): {}; run once without --offline to fill it",
-            missing.len(),
-            missing.join(", ")
+            "--offline: the cache has no index data for {}; run once without --offline to fill it",
+            lines.join("; ")
         );
     }
     Ok(index)
@@ -210,10 +220,23 @@ async fn online(
             failures.sort();
             Err(anyhow!(
                 "{n} crates could not be read from the registry:\n  {}",
-                failures.join("\n  ")
+                capped(&failures, "\n  ")
             ))
         }
     }
+}
+
+/// The first few items joined, then `and N more`: an error about 200
+/// crates must stay readable.
+fn capped<T: AsRef<str>>(items: &[T], sep: &str) -> String {
+    const SHOWN: usize = 10;
+    let mut out: Vec<&str> = items.iter().take(SHOWN).map(AsRef::as_ref).collect();
+    let more;
+    if items.len() > SHOWN {
+        more = format!("and {} more", items.len() - SHOWN);
+        out.push(&more);
+    }
+    out.join(sep)
 }
 
 /// Reads `config.json` to learn whether the registry wants the token.
@@ -348,5 +371,21 @@ async fn one(
             display_url(&url)
         ),
         Outcome::Unauthorized(s) => Err(unauthorized(reg, s, with_token)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lists_are_capped() {
+        let items: Vec<String> = (0..25).map(|i| format!("c{i}")).collect();
+        let s = capped(&items, ", ");
+        assert!(
+            s.starts_with("c0, c1,") && s.ends_with("c9, and 15 more"),
+            "{s}"
+        );
+        assert_eq!(capped(&["a", "b"], ", "), "a, b");
     }
 }

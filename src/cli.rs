@@ -90,8 +90,37 @@ impl LevelArgs {
 pub enum CheckFormat {
     /// Tables for a terminal
     Human,
-    /// One JSON object (schema_version 1)
+    /// One JSON object (schema_version 1, see schema/check.schema.json)
     Json,
+    /// A page for a pull-request comment or a CI job summary
+    Markdown,
+    /// SARIF 2.1.0, for code scanning
+    Sarif,
+    /// GitHub Actions annotations, one per finding
+    Github,
+}
+
+/// Where a report goes.
+#[derive(Debug, Args, Default)]
+pub struct OutputArgs {
+    /// Write the report to FILE (atomically) instead of stdout; `-` is stdout
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    /// The file to write, `None` for stdout.
+    pub fn file(&self) -> Option<&Path> {
+        self.output.as_deref().filter(|p| *p != Path::new("-"))
+    }
+
+    /// The style of human output: the terminal's on stdout, plain in a file.
+    pub fn style(&self) -> Style {
+        match self.file() {
+            Some(_) => Style::default(),
+            None => Style::for_stdout(),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -103,6 +132,8 @@ pub struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 impl clap::builder::ValueParserFactory for Rule {
@@ -215,11 +246,16 @@ pub fn load(args: &WorkspaceArgs) -> Result<(Workspace, Policy)> {
 fn run_check(args: &CheckArgs) -> Result<u8> {
     let (ws, policy) = load(&args.workspace)?;
     let report = check::check(&ws, &policy, &args.levels.levels(), today(now()?));
+    let root = || report::SourceRoot::from_env(&ws.root);
     let text = match args.format {
-        CheckFormat::Human => report::human::check(&report, &Style::for_stdout()),
+        CheckFormat::Human => report::human::check(&report, &args.output.style()),
         CheckFormat::Json => report::json::check(&report, &display_path(&ws.root)),
+        CheckFormat::Markdown => report::markdown::check(&report, &root()),
+        CheckFormat::Sarif => report::sarif::check(&report, &root()),
+        CheckFormat::Github => report::github::check(&report, &root()),
     };
-    emit(&text, None)?;
+    emit(&text, args.output.file())?;
+    // The same in every format: a gate must not depend on how it reports.
     Ok(if report.failed() { EXIT_DENY } else { EXIT_OK })
 }
 

@@ -20,7 +20,7 @@ pub fn table(style: &Style, header: &[&str]) -> Table {
     } else {
         t.force_no_tty();
     }
-    t.set_header(header.iter().map(|h| Cell::new(h)));
+    t.set_header(header.iter().map(Cell::new));
     t
 }
 

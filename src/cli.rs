@@ -114,11 +114,15 @@ impl OutputArgs {
         self.output.as_deref().filter(|p| *p != Path::new("-"))
     }
 
-    /// The style of human output: the terminal's on stdout, plain in a file.
+    /// The style of human output: the terminal's, with no colour in a file.
     pub fn style(&self) -> Style {
+        let style = Style::for_stdout();
         match self.file() {
-            Some(_) => Style::default(),
-            None => Style::for_stdout(),
+            Some(_) => Style {
+                color: false,
+                ..style
+            },
+            None => style,
         }
     }
 }

@@ -1,0 +1,6 @@
+//! Integration tests of the reports (JSON, Markdown, SARIF, GitHub
+//! annotations) and the CI recipes: the real binary, run on the fixtures.
+
+mod common;
+mod formats;
+mod schema;

@@ -299,6 +299,42 @@ pub fn locked_git<'a>(lock: &'a Lockfile, package: &str, git: &GitDep) -> Option
         .or_else(|| (candidates.len() == 1).then(|| candidates[0]))
 }
 
+/// Decides, finding by finding, what the policy and the command line make
+/// of it: exempted, or at which level.
+pub struct Judge<'p> {
+    policy: &'p Policy,
+    levels: &'p Levels,
+    expired: Vec<bool>,
+}
+
+impl<'p> Judge<'p> {
+    pub fn new(policy: &'p Policy, levels: &'p Levels, today: Date) -> Judge<'p> {
+        let expired = policy
+            .exemptions
+            .iter()
+            .map(|e| e.expires.is_some_and(|d| d < today))
+            .collect();
+        Judge {
+            policy,
+            levels,
+            expired,
+        }
+    }
+
+    /// True when a live `[[exempt]]` entry covers `f`.
+    pub fn exempt(&self, f: &Finding) -> bool {
+        self.policy.exemptions.iter().enumerate().any(|(i, e)| {
+            !self.expired[i]
+                && f.package.as_deref() == Some(e.krate.as_str())
+                && (e.rules.is_empty() || e.rules.contains(&f.rule))
+        })
+    }
+
+    pub fn level(&self, rule: Rule) -> Level {
+        self.levels.level(self.policy, rule)
+    }
+}
+
 /// Applies levels and exemptions: the report `check` prints.
 pub fn evaluate(
     raw: Vec<Raw<'_>>,
@@ -307,29 +343,21 @@ pub fn evaluate(
     today: Date,
     mut summary: Summary,
 ) -> Report {
+    let judge = Judge::new(policy, levels, today);
     let mut findings = Vec::new();
-    let mut expired = Vec::new();
-    for (i, e) in policy.exemptions.iter().enumerate() {
-        if e.expires.is_some_and(|d| d < today) {
-            expired.push(i);
-        }
-    }
     for r in raw {
         let mut f = r.finding;
-        let exempt = policy.exemptions.iter().enumerate().any(|(i, e)| {
-            !expired.contains(&i)
-                && f.package.as_deref() == Some(e.krate.as_str())
-                && (e.rules.is_empty() || e.rules.contains(&f.rule))
-        });
-        if exempt {
+        if judge.exempt(&f) {
             summary.exempted += 1;
             continue;
         }
-        f.level = levels.level(policy, f.rule);
+        f.level = judge.level(f.rule);
         push(&mut findings, &mut summary, f);
     }
-    for i in expired {
-        let e = &policy.exemptions[i];
+    for (i, e) in policy.exemptions.iter().enumerate() {
+        if !judge.expired[i] {
+            continue;
+        }
         let rule = Rule::ExemptionExpired;
         let mut f = Finding::file(
             rule,
@@ -343,7 +371,7 @@ pub fn evaluate(
             ),
         );
         f.package = Some(e.krate.clone());
-        f.level = levels.level(policy, rule);
+        f.level = judge.level(rule);
         push(&mut findings, &mut summary, f);
     }
     Report { findings, summary }

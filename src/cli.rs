@@ -46,6 +46,9 @@ pub enum Command {
     /// Find every requirement that can drift, a missing or stale Cargo.lock
     /// and a floating toolchain (offline).
     Check(CheckArgs),
+    /// Write exact pins from Cargo.lock into the manifests, changing
+    /// nothing else.
+    Fix(FixArgs),
 }
 
 /// Where the workspace and its policy are.
@@ -138,6 +141,35 @@ pub struct CheckArgs {
     pub format: CheckFormat,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// Output formats of `fix`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FixFormat {
+    /// Tables for a terminal (with `--dry-run`: the unified diff first)
+    Human,
+    /// One JSON object (schema_version 1)
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// Only pin these dependencies (key or crate name)
+    #[arg(value_name = "CRATE")]
+    pub crates: Vec<String>,
+    /// Only edit the manifests of these workspace members
+    #[arg(short = 'p', long = "package", value_name = "MEMBER")]
+    pub packages: Vec<String>,
+    /// Write nothing; print the unified diff that would be applied
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub levels: LevelArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = FixFormat::Human)]
+    pub format: FixFormat,
 }
 
 impl clap::builder::ValueParserFactory for Rule {
@@ -237,6 +269,7 @@ pub fn main_with_args(mut args: Vec<OsString>) -> ExitCode {
 fn run(command: Command) -> Result<u8> {
     match command {
         Command::Check(args) => run_check(&args),
+        Command::Fix(args) => run_fix(&args),
     }
 }
 
@@ -261,6 +294,35 @@ fn run_check(args: &CheckArgs) -> Result<u8> {
     emit(&text, args.output.file())?;
     // The same in every format: a gate must not depend on how it reports.
     Ok(if report.failed() { EXIT_DENY } else { EXIT_OK })
+}
+
+fn run_fix(args: &FixArgs) -> Result<u8> {
+    let (ws, policy) = load(&args.workspace)?;
+    let opts = crate::fix::Options {
+        crates: args.crates.clone(),
+        packages: args.packages.clone(),
+    };
+    let plan = crate::fix::plan(&ws, &policy, &args.levels.levels(), today(now()?), &opts)?;
+    if !args.dry_run {
+        plan.write()?;
+    }
+    let text = match args.format {
+        FixFormat::Human => {
+            let mut t = String::new();
+            if args.dry_run {
+                t.push_str(&plan.diff());
+            }
+            t.push_str(&report::human::fix(
+                &plan,
+                args.dry_run,
+                &Style::for_stdout(),
+            ));
+            t
+        }
+        FixFormat::Json => report::json::fix(&plan, args.dry_run, &display_path(&ws.root)),
+    };
+    emit(&text, None)?;
+    Ok(EXIT_OK)
 }
 
 /// A path as shown in reports.
@@ -311,7 +373,9 @@ mod tests {
                 v.insert(1, "pin".into());
             }
             let CargoCli::Pin(p) = CargoCli::try_parse_from(v).unwrap();
-            let Command::Check(c) = p.command;
+            let Command::Check(c) = p.command else {
+                panic!("check expected")
+            };
             assert_eq!(c.format, CheckFormat::Json);
             assert_eq!(c.levels.deny, vec![Rule::GitTag]);
         }

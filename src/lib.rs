@@ -8,7 +8,9 @@
 
 pub mod check;
 pub mod cli;
+pub mod edit;
 pub mod finding;
+pub mod fix;
 pub mod lockfile;
 pub mod manifest;
 pub mod policy;

@@ -113,19 +113,31 @@ impl Lockfile {
     pub fn read(path: &Path) -> Result<Lockfile> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
-        Lockfile::parse(&text).with_context(|| format!("malformed lockfile {}", path.display()))
+        Lockfile::parse(&text).map_err(|e| anyhow::anyhow!("{}:{e:#}", path.display()))
     }
 
     pub fn parse(text: &str) -> Result<Lockfile> {
         let raw: RawLock =
             toml::from_str(text).map_err(|e| anyhow::anyhow!(toml_error(text, &e)))?;
+        if let Some(v) = raw.version
+            && !(1..=4).contains(&v)
+        {
+            anyhow::bail!(
+                "1: unsupported lockfile format version {v} (cargo-pin reads versions 1 to 4)"
+            );
+        }
+        if raw.package.is_empty() {
+            anyhow::bail!(
+                "1: no [[package]] entries; this is not a lockfile cargo wrote (regenerate it with `cargo generate-lockfile`)"
+            );
+        }
         let lines = crate::text::LineIndex::new(text);
         let mut packages = Vec::with_capacity(raw.package.len());
         for p in raw.package {
             let line = lines.line_of(p.name.span().start);
-            let version = Version::parse(&p.version).with_context(|| {
-                format!(
-                    "line {line}: package `{}` has an invalid version `{}`",
+            let version = Version::parse(&p.version).map_err(|e| {
+                anyhow::anyhow!(
+                    "{line}: package `{}` has an invalid version `{}`: {e}",
                     p.name.get_ref(),
                     p.version
                 )
@@ -209,16 +221,13 @@ fn dep_names(entry: &str, p: &Package) -> bool {
     }
 }
 
-/// A TOML error as one line: `line N: message`.
+/// A TOML error as `N: message`, to follow a file name and a colon.
 pub(crate) fn toml_error(text: &str, e: &toml::de::Error) -> String {
     let msg = e.message().trim();
-    match e.span() {
-        Some(span) => {
-            let line = crate::text::LineIndex::new(text).line_of(span.start);
-            format!("line {line}: {msg}")
-        }
-        None => msg.to_string(),
-    }
+    let line = e.span().map_or(1, |span| {
+        crate::text::LineIndex::new(text).line_of(span.start)
+    });
+    format!("{line}: {msg}")
 }
 
 #[cfg(test)]
@@ -332,8 +341,12 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
     #[test]
     fn malformed_lockfile_names_the_line() {
         let e = Lockfile::parse("version = 3\n\n[[package]\nname = 1\n").unwrap_err();
-        assert!(e.to_string().starts_with("line 3:"), "{e}");
+        assert!(e.to_string().starts_with("3:"), "{e}");
         let e = Lockfile::parse("[[package]]\nname = \"a\"\nversion = \"x.y\"\n").unwrap_err();
-        assert!(e.to_string().contains("line 2"), "{e}");
+        assert!(e.to_string().starts_with("2:"), "{e}");
+        let e = Lockfile::parse("version = 9\n").unwrap_err();
+        assert!(e.to_string().contains("version 9"), "{e}");
+        let e = Lockfile::parse("x = 1\n").unwrap_err();
+        assert!(e.to_string().contains("[[package]]"), "{e}");
     }
 }

@@ -52,6 +52,22 @@ pub struct Dependency {
     /// 1-based line of the key (or of the `[dependencies.NAME]` header).
     pub line: usize,
     pub source: DepSource,
+    /// How the entry is written, which decides how a key is added to it.
+    pub form: Form,
+}
+
+/// The shape of a dependency entry in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Form {
+    /// `name = "1.0"`.
+    String,
+    /// `name = { ... }`; `open` is the byte offset just after the `{`.
+    Inline { open: usize },
+    /// `[dependencies.name]`; `body` is the offset where the line after the
+    /// header starts.
+    Header { body: usize },
+    /// `name.version = "1"` keys inside the dependency table.
+    Dotted,
 }
 
 /// What a dependency points at.
@@ -213,6 +229,19 @@ impl Reader<'_> {
         span: Option<Range<usize>>,
     ) -> Result<Dependency> {
         let line = self.line(span.clone());
+        let form = if value.is_str() {
+            Form::String
+        } else if let Some(t) = value.as_inline_table() {
+            Form::Inline {
+                open: t.span().map_or(0, |s| s.start + 1),
+            }
+        } else if value.as_table().is_some_and(|t| !t.is_dotted()) {
+            Form::Header {
+                body: self.lines.start_of(line + 1).unwrap_or(usize::MAX),
+            }
+        } else {
+            Form::Dotted
+        };
         let mk = |package: String, source| Dependency {
             table: table.to_string(),
             kind: kind.clone(),
@@ -220,6 +249,7 @@ impl Reader<'_> {
             package,
             line,
             source,
+            form: form.clone(),
         };
         if let Some(s) = value.as_str() {
             return Ok(mk(

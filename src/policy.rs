@@ -119,7 +119,7 @@ impl Policy {
         let lines = LineIndex::new(text);
         let at = |span: std::ops::Range<usize>| format!("{name}:{}", lines.line_of(span.start));
         let raw: Raw = toml::from_str(text)
-            .map_err(|e| anyhow!("{name}: {}", crate::lockfile::toml_error(text, &e)))?;
+            .map_err(|e| anyhow!("{name}:{}", crate::lockfile::toml_error(text, &e)))?;
 
         let mut levels = BTreeMap::new();
         for (key, value) in raw.rules {

@@ -113,7 +113,12 @@ impl Workspace {
     /// directory). Nothing is written; nothing is fetched.
     pub fn load(explicit: Option<&Path>) -> Result<Workspace> {
         let manifest = manifest_path(explicit)?;
-        let meta = metadata(&manifest)?;
+        let meta = match metadata(&manifest) {
+            Ok(m) => m,
+            // cargo's message names paths relative to wherever it ran; find
+            // the culprit ourselves when we can, for a `file:line` message.
+            Err(e) => return Err(diagnose(&manifest).unwrap_or(e)),
+        };
         let root: PathBuf = meta.workspace_root.clone().into_std_path_buf();
 
         let mut paths: Vec<PathBuf> = vec![root.join("Cargo.toml")];
@@ -128,11 +133,12 @@ impl Workspace {
         paths.extend(member_paths);
 
         let manifests = read_manifests(&root, &paths)?;
+        check_member_globs(&root, &manifests[0])?;
         let lock_path = root.join("Cargo.lock");
-        let lockfile = if lock_path.exists() {
-            Some(Lockfile::read(&lock_path).with_context(|| "reading Cargo.lock".to_string())?)
-        } else {
-            None
+        let lockfile = match std::fs::read_to_string(&lock_path) {
+            Ok(text) => Some(Lockfile::parse(&text).map_err(|e| anyhow!("Cargo.lock:{e:#}"))?),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e).context("cannot read Cargo.lock"),
         };
         let toolchain = toolchain::read(&root)?;
         let rust_version = meta
@@ -158,6 +164,122 @@ impl Workspace {
             .map(|d| d.name.as_str())
             .collect()
     }
+}
+
+/// `workspace.members` globs that match no package are errors: cargo
+/// accepts them silently, and a typo there drops members from the audit.
+fn check_member_globs(root: &Path, root_manifest: &Manifest) -> Result<()> {
+    for (pattern, line) in member_patterns(root_manifest) {
+        if !pattern.contains(['*', '?', '[']) {
+            continue;
+        }
+        let full = root.join(&pattern);
+        let matches = glob::glob(&full.to_string_lossy())
+            .map_err(|e| {
+                anyhow!(
+                    "{}:{line}: workspace.members: bad pattern `{pattern}`: {e}",
+                    root_manifest.rel
+                )
+            })?
+            .filter_map(Result::ok)
+            .any(|p| p.join("Cargo.toml").is_file());
+        if !matches {
+            bail!(
+                "{}:{line}: workspace.members entry `{pattern}` matches no package",
+                root_manifest.rel
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The `workspace.members` entries of a root manifest, with their lines.
+fn member_patterns(m: &Manifest) -> Vec<(String, usize)> {
+    let Ok(doc) = toml_edit::Document::parse(m.text.as_str()) else {
+        return Vec::new();
+    };
+    let Some(members) = doc
+        .get("workspace")
+        .and_then(|w| w.get("members"))
+        .and_then(|m| m.as_array())
+    else {
+        return Vec::new();
+    };
+    members
+        .iter()
+        .filter_map(|v| {
+            let line = v.span().map_or(1, |s| m.lines.line_of(s.start));
+            v.as_str().map(|s| (s.to_string(), line))
+        })
+        .collect()
+}
+
+/// After `cargo metadata` failed: parse the manifests ourselves and return
+/// the first precise error (`app/Cargo.toml:38: invalid TOML: ...`).
+fn diagnose(manifest: &Path) -> Option<anyhow::Error> {
+    // The workspace root: the manifest itself, or the nearest ancestor
+    // with a `[workspace]` table.
+    let mut root_manifest = manifest.to_path_buf();
+    for dir in manifest.parent()?.ancestors() {
+        let candidate = dir.join("Cargo.toml");
+        if std::fs::read_to_string(&candidate).is_ok_and(|t| t.contains("[workspace")) {
+            root_manifest = candidate;
+            break;
+        }
+    }
+    let root = root_manifest.parent()?.to_path_buf();
+    let read = |path: &Path| -> Result<Manifest> {
+        let rel = relative(&root, path);
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {rel}"))?;
+        let m = manifest::parse(path.to_path_buf(), rel, text)?;
+        for d in &m.deps {
+            if let DepSource::Registry {
+                requirement: Some(r),
+                ..
+            } = &d.source
+                && let Err(e) = crate::requirement::classify(r)
+            {
+                bail!(
+                    "{}:{}: dependency `{}`: invalid version requirement `{r}`: {e}",
+                    m.rel,
+                    d.line,
+                    d.name
+                );
+            }
+        }
+        Ok(m)
+    };
+    let rootm = match read(&root_manifest) {
+        Ok(m) => m,
+        Err(e) => return Some(e),
+    };
+    if let Err(e) = read(manifest) {
+        return Some(e);
+    }
+    for (pattern, line) in member_patterns(&rootm) {
+        let full = root.join(&pattern);
+        let Ok(paths) = glob::glob(&full.to_string_lossy()) else {
+            continue;
+        };
+        let mut any = false;
+        for dir in paths.filter_map(Result::ok) {
+            let path = dir.join("Cargo.toml");
+            if !path.is_file() {
+                continue;
+            }
+            any = true;
+            if let Err(e) = read(&path) {
+                return Some(e);
+            }
+        }
+        if !any {
+            return Some(anyhow!(
+                "{}:{line}: workspace.members entry `{pattern}` matches no package",
+                rootm.rel
+            ));
+        }
+    }
+    None
 }
 
 /// Reads and parses every manifest; on two cores, in two threads.

@@ -128,3 +128,46 @@ fn summary_line(report: &Report, style: &Style) -> String {
         s.deny, s.warn, s.requirements, s.manifests, s.pinned
     )
 }
+
+/// `fix`'s human report: what changed, what was left and why, a summary.
+pub fn fix(plan: &crate::fix::Plan, dry_run: bool, style: &Style) -> String {
+    let mut out = String::new();
+    if !plan.edits.is_empty() {
+        let mut t = table(style, &["location", "dependency", "from", "to"]);
+        for e in &plan.edits {
+            t.add_row(vec![
+                format!("{}:{}", e.manifest, e.line),
+                e.name.clone(),
+                e.from.clone(),
+                e.to.clone(),
+            ]);
+        }
+        out.push_str(&t.to_string());
+        out.push_str("\n\n");
+    }
+    if !plan.left.is_empty() {
+        out.push_str("left as they are:\n");
+        let mut t = table(style, &["location", "dependency", "requirement", "why"]);
+        for l in &plan.left {
+            t.add_row(vec![
+                format!("{}:{}", l.manifest, l.line),
+                l.name.clone(),
+                l.requirement.clone(),
+                l.reason.clone(),
+            ]);
+        }
+        out.push_str(&t.to_string());
+        out.push_str("\n\n");
+    }
+    let verb = if dry_run { "would pin" } else { "pinned" };
+    let files = plan.files.len();
+    out.push_str(&format!(
+        "{}{verb} {} requirement{} in {files} file{}, left {}\n",
+        if dry_run { "dry run: " } else { "" },
+        plan.edits.len(),
+        if plan.edits.len() == 1 { "" } else { "s" },
+        if files == 1 { "" } else { "s" },
+        plan.left.len()
+    ));
+    out
+}

@@ -26,6 +26,41 @@ pub fn check(report: &Report, workspace_root: &str) -> String {
     })
 }
 
+#[derive(Serialize)]
+struct FixJson<'a> {
+    schema_version: u32,
+    workspace_root: &'a str,
+    dry_run: bool,
+    edits: &'a [crate::fix::Edit],
+    left: &'a [crate::fix::Left],
+    files: Vec<&'a str>,
+    summary: FixSummary,
+}
+
+#[derive(Serialize)]
+struct FixSummary {
+    edited: usize,
+    left: usize,
+    files: usize,
+}
+
+/// `fix --format json`.
+pub fn fix(plan: &crate::fix::Plan, dry_run: bool, workspace_root: &str) -> String {
+    to_string(&FixJson {
+        schema_version: SCHEMA_VERSION,
+        workspace_root,
+        dry_run,
+        edits: &plan.edits,
+        left: &plan.left,
+        files: plan.files.iter().map(|f| f.rel.as_str()).collect(),
+        summary: FixSummary {
+            edited: plan.edits.len(),
+            left: plan.left.len(),
+            files: plan.files.len(),
+        },
+    })
+}
+
 /// Pretty JSON with a trailing newline. Our types always serialize.
 pub fn to_string<T: Serialize>(value: &T) -> String {
     let mut s = serde_json::to_string_pretty(value).unwrap_or_else(|e| {

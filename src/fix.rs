@@ -1,0 +1,357 @@
+//! `cargo pin fix`: write the exact versions Cargo.lock already builds with
+//! back into the manifests, and pin branch-following git dependencies to
+//! their locked commit.
+//!
+//! Two phases: plan every edit across every file (and check the result
+//! re-parses to exactly the planned values), then write all files or none.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+
+use anyhow::{Result, anyhow, bail};
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::check::{self, Judge, Levels};
+use crate::edit::{self, TextEdit};
+use crate::finding::Summary;
+use crate::lockfile::{Lockfile, Source};
+use crate::manifest::{self, DepSource, Dependency, GitRef, TableKind};
+use crate::policy::Policy;
+use crate::rule::{Level, Rule};
+use crate::workspace::Workspace;
+
+/// What to fix.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Only these dependencies (key or crate name); all when empty.
+    pub crates: Vec<String>,
+    /// Only the manifests of these members; all when empty.
+    pub packages: Vec<String>,
+}
+
+/// One requirement rewritten.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Edit {
+    pub manifest: String,
+    pub line: usize,
+    pub table: String,
+    pub name: String,
+    pub rule: crate::rule::Rule,
+    pub from: String,
+    pub to: String,
+}
+
+/// One floating requirement left as it is, and why.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Left {
+    pub manifest: String,
+    pub line: usize,
+    pub table: String,
+    pub name: String,
+    pub rule: crate::rule::Rule,
+    pub requirement: String,
+    pub reason: String,
+}
+
+/// A file's content before and after.
+#[derive(Debug, Clone)]
+pub struct FileChange {
+    pub path: PathBuf,
+    /// Relative to the workspace root, `/`-separated.
+    pub rel: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// Every edit `fix` would make, ready to be written.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub edits: Vec<Edit>,
+    pub left: Vec<Left>,
+    pub files: Vec<FileChange>,
+}
+
+impl Plan {
+    /// Writes every changed file atomically, all or none.
+    pub fn write(&self) -> Result<()> {
+        let files: Vec<(PathBuf, Vec<u8>)> = self
+            .files
+            .iter()
+            .map(|f| (f.path.clone(), f.after.clone().into_bytes()))
+            .collect();
+        crate::write::write_all(&files)
+    }
+
+    /// The unified diff of every change, as `git diff` shows it.
+    pub fn diff(&self) -> String {
+        let mut out = String::new();
+        for f in &self.files {
+            let diff = similar::TextDiff::from_lines(&f.before, &f.after);
+            out.push_str(
+                &diff
+                    .unified_diff()
+                    .context_radius(3)
+                    .header(&format!("a/{}", f.rel), &format!("b/{}", f.rel))
+                    .to_string(),
+            );
+        }
+        out
+    }
+}
+
+/// Rules `fix` acts on, when at level deny.
+fn fixable(rule: Rule) -> bool {
+    rule.is_requirement_rule() || matches!(rule, Rule::GitBranch | Rule::GitTag)
+}
+
+/// Plans the edits. Nothing is written.
+pub fn plan(
+    ws: &Workspace,
+    policy: &Policy,
+    levels: &Levels,
+    today: Date,
+    opts: &Options,
+) -> Result<Plan> {
+    let Some(lock) = ws.lockfile.as_ref() else {
+        bail!(
+            "{} has no Cargo.lock, so there is no locked version to pin to; run `cargo generate-lockfile` first",
+            ws.root.display()
+        );
+    };
+    check_selection(ws, opts)?;
+    let judge = Judge::new(policy, levels, today);
+    let mut summary = Summary::default();
+    let raw = check::raw_findings(ws, &mut summary);
+
+    let mut plan = Plan::default();
+    let mut by_file: BTreeMap<usize, Vec<TextEdit>> = BTreeMap::new();
+    let mut expected: BTreeMap<usize, Vec<(&Dependency, Expect)>> = BTreeMap::new();
+    let mut moves: Vec<(String, String, String, String)> = Vec::new();
+
+    for r in &raw {
+        let (Some(m), Some(dep)) = (r.manifest, r.dep) else {
+            continue;
+        };
+        let f = &r.finding;
+        if !fixable(f.rule) || !selected(ws, m, dep, opts) {
+            continue;
+        }
+        let from = f.requirement.clone().unwrap_or_default();
+        let mut leave = |reason: String| {
+            plan.left.push(Left {
+                manifest: m.rel.clone(),
+                line: dep.line,
+                table: dep.table.clone(),
+                name: dep.name.clone(),
+                rule: f.rule,
+                requirement: from.clone(),
+                reason,
+            })
+        };
+        if judge.exempt(f) {
+            leave("exempted in pin.toml".into());
+            continue;
+        }
+        let level = judge.level(f.rule);
+        if level != Level::Deny {
+            leave(format!("`{}` is at level {level}", f.rule));
+            continue;
+        }
+        let idx = ws
+            .manifests
+            .iter()
+            .position(|x| std::ptr::eq(x, m))
+            .ok_or_else(|| anyhow!("internal error: manifest not in workspace"))?;
+        let Some(fix) = f.fix.clone() else {
+            leave(match &dep.source {
+                DepSource::Git(_) => "Cargo.lock has no commit for this git dependency".into(),
+                _ => format!(
+                    "no version of `{}` in Cargo.lock satisfies `{from}`{}",
+                    dep.package,
+                    if dep.kind == TableKind::Workspace {
+                        " (is it used by any member, or replaced by a [patch]?)"
+                    } else {
+                        ""
+                    }
+                ),
+            });
+            continue;
+        };
+        let result = match &dep.source {
+            DepSource::Registry { .. } => {
+                edit::set_requirement(m, dep, &fix).map(|e| (e, Expect::Requirement(fix.clone())))
+            }
+            DepSource::Git(_) => {
+                let Some(pkg) = r.locked else {
+                    leave("Cargo.lock has no entry for this git dependency".into());
+                    continue;
+                };
+                let Source::Git(src) = &pkg.source else {
+                    leave("Cargo.lock locks it from a source that is not git".into());
+                    continue;
+                };
+                let new_source = format!("git+{}?rev={}#{}", src.url, src.commit, src.commit);
+                if new_source != src.raw {
+                    moves.push((
+                        pkg.name.clone(),
+                        pkg.version.to_string(),
+                        src.raw.clone(),
+                        new_source,
+                    ));
+                }
+                edit::set_git_rev(m, dep, &src.commit).map(|e| (e, Expect::Rev(src.commit.clone())))
+            }
+            _ => continue,
+        };
+        match result {
+            Ok((edits, expect)) => {
+                by_file.entry(idx).or_default().extend(edits);
+                expected.entry(idx).or_default().push((dep, expect));
+                plan.edits.push(Edit {
+                    manifest: m.rel.clone(),
+                    line: dep.line,
+                    table: dep.table.clone(),
+                    name: dep.name.clone(),
+                    rule: f.rule,
+                    from: from.clone(),
+                    to: fix,
+                });
+            }
+            Err(reason) => leave(reason),
+        }
+    }
+
+    for (idx, edits) in by_file {
+        let m = &ws.manifests[idx];
+        let after = edit::apply(&m.text, &edits)?;
+        verify(
+            m,
+            &after,
+            expected.get(&idx).map_or(&[][..], |v| v.as_slice()),
+        )?;
+        plan.files.push(FileChange {
+            path: m.path.clone(),
+            rel: m.rel.clone(),
+            before: m.text.clone(),
+            after,
+        });
+    }
+    if !moves.is_empty() {
+        moves.sort();
+        moves.dedup();
+        let path = ws.root.join("Cargo.lock");
+        let before =
+            std::fs::read_to_string(&path).map_err(|e| anyhow!("cannot read Cargo.lock: {e}"))?;
+        let after = edit::relock_git(&before, &moves)?;
+        verify_lock(lock, &after)?;
+        plan.files.push(FileChange {
+            path,
+            rel: "Cargo.lock".into(),
+            before,
+            after,
+        });
+    }
+    Ok(plan)
+}
+
+/// What a dependency must read after its edit.
+#[derive(Debug)]
+enum Expect {
+    Requirement(String),
+    Rev(String),
+}
+
+/// Re-parses an edited manifest and checks every planned value is there, so
+/// a planner bug can never write a manifest that says something else.
+fn verify(m: &manifest::Manifest, after: &str, expected: &[(&Dependency, Expect)]) -> Result<()> {
+    let re = manifest::parse(m.path.clone(), m.rel.clone(), after.to_string())
+        .map_err(|e| anyhow!("internal error: the edited {} does not parse: {e}", m.rel))?;
+    if re.deps.len() != m.deps.len() {
+        bail!("internal error: editing {} changed its dependencies", m.rel);
+    }
+    for (dep, want) in expected {
+        let Some(now) = re
+            .deps
+            .iter()
+            .find(|d| d.table == dep.table && d.name == dep.name)
+        else {
+            bail!("internal error: `{}` vanished from {}", dep.name, m.rel);
+        };
+        let ok = match (want, &now.source) {
+            (Expect::Requirement(r), DepSource::Registry { requirement, .. }) => {
+                requirement.as_deref() == Some(r.as_str())
+            }
+            (Expect::Rev(c), DepSource::Git(g)) => {
+                matches!(&g.reference, GitRef::Rev(s) if s.value == *c)
+            }
+            _ => false,
+        };
+        if !ok {
+            bail!(
+                "internal error: the edit of `{}` in {} did not take",
+                dep.name,
+                m.rel
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The relocked lockfile must parse and lock exactly the same versions.
+fn verify_lock(before: &Lockfile, after: &str) -> Result<()> {
+    let after =
+        Lockfile::parse(after).map_err(|e| anyhow!("internal error: relocked Cargo.lock: {e}"))?;
+    let versions = |l: &Lockfile| {
+        let mut v: Vec<(String, String)> = l
+            .packages
+            .iter()
+            .map(|p| (p.name.clone(), p.version.to_string()))
+            .collect();
+        v.sort();
+        v
+    };
+    if versions(before) != versions(&after) {
+        bail!("internal error: relocking Cargo.lock changed a locked version");
+    }
+    Ok(())
+}
+
+fn selected(ws: &Workspace, m: &manifest::Manifest, dep: &Dependency, opts: &Options) -> bool {
+    let crate_ok = opts.crates.is_empty()
+        || opts
+            .crates
+            .iter()
+            .any(|c| *c == dep.name || *c == dep.package);
+    let member_ok = opts.packages.is_empty()
+        || m.package
+            .as_ref()
+            .is_some_and(|p| opts.packages.iter().any(|x| x == p));
+    let _ = ws;
+    crate_ok && member_ok
+}
+
+/// Names on the command line that match nothing are errors, not no-ops.
+fn check_selection(ws: &Workspace, opts: &Options) -> Result<()> {
+    let members: HashSet<&str> = ws
+        .manifests
+        .iter()
+        .filter_map(|m| m.package.as_deref())
+        .collect();
+    for p in &opts.packages {
+        if !members.contains(p.as_str()) {
+            bail!("`-p {p}`: no workspace member is named `{p}`");
+        }
+    }
+    for c in &opts.crates {
+        let known = ws
+            .manifests
+            .iter()
+            .flat_map(|m| &m.deps)
+            .any(|d| d.name == *c || d.package == *c);
+        if !known {
+            bail!("no dependency named `{c}` in the workspace");
+        }
+    }
+    Ok(())
+}

@@ -96,16 +96,28 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// Workspaces that between them produce every kind of finding `check`
-/// reports today: every rule, a missing lockfile and toolchain file, an
-/// expired exemption, allowed and exempted findings, and a clean one.
-pub fn variants() -> Vec<(&'static str, Copy)> {
+/// reports today: every fixture under `fixtures/check`, and copies of
+/// `all-rules` with no lockfile or toolchain file, with an expired
+/// exemption, allowed and exempted findings, and made clean.
+pub fn variants() -> Vec<(String, Copy)> {
     let mut out = Vec::new();
-    out.push(("all-rules", Copy::of("check/all-rules")));
+    let mut fixtures: Vec<String> = std::fs::read_dir(repo().join("fixtures/check"))
+        .expect("fixtures/check")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("Cargo.toml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    fixtures.sort();
+    assert!(fixtures.len() > 1, "{fixtures:?}");
+    for name in fixtures {
+        let copy = Copy::of(&format!("check/{name}"));
+        out.push((name, copy));
+    }
 
     let c = Copy::of("check/all-rules");
     c.remove("Cargo.lock");
     c.remove("rust-toolchain.toml");
-    out.push(("no lockfile, no toolchain file", c));
+    out.push(("no lockfile, no toolchain file".into(), c));
 
     let c = Copy::of("check/all-rules");
     c.write(
@@ -114,7 +126,7 @@ pub fn variants() -> Vec<(&'static str, Copy)> {
          [[exempt]]\ncrate = \"rand\"\nreason = \"chosen elsewhere\"\n\n\
          [[exempt]]\ncrate = \"bytes\"\nrules = [\"range\"]\nreason = \"old\"\nexpires = \"2025-01-01\"\n",
     );
-    out.push(("policy with an expired exemption", c));
+    out.push(("policy with an expired exemption".into(), c));
 
     let c = Copy::of("check/all-rules");
     c.write(
@@ -128,6 +140,6 @@ pub fn variants() -> Vec<(&'static str, Copy)> {
          [workspace.dependencies]\nserde = \"=1.0.209\"\nlog = \"=0.4.22\"\n",
     );
     c.write("rust-toolchain.toml", "[toolchain]\nchannel = \"1.95.0\"\n");
-    out.push(("clean", c));
+    out.push(("clean".into(), c));
     out
 }

@@ -114,3 +114,63 @@ fn schema_rejects_what_the_contract_forbids() {
         assert!(!errors(&v, &bad).is_empty(), "the schema accepts {what}");
     }
 }
+
+#[test]
+fn fix_output_matches_its_schema() {
+    let v = validator("fix.schema.json");
+    let mut edits = 0;
+    for (what, ws) in common::variants() {
+        let out = common::bin()
+            .args([
+                "pin",
+                "fix",
+                "--dry-run",
+                "--format",
+                "json",
+                "--manifest-path",
+            ])
+            .arg(ws.manifest())
+            .output()
+            .expect("run");
+        if !ws.root().join("Cargo.lock").exists() {
+            // Nothing to pin to: an error, not a report.
+            assert_eq!(out.status.code(), Some(2), "{what}");
+            continue;
+        }
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{what}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        let errs = errors(&v, &report);
+        assert!(errs.is_empty(), "{what}: {errs:#?}\n{report:#}");
+        edits += report["edits"].as_array().map_or(0, Vec::len);
+    }
+    assert!(edits > 0, "no variant had anything to fix");
+
+    // A run that writes reports the same shape.
+    let ws = common::Copy::of("check/all-rules");
+    let out = common::bin()
+        .args(["pin", "fix", "--format", "json", "--manifest-path"])
+        .arg(ws.manifest())
+        .output()
+        .expect("run");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(report["dry_run"], json!(false));
+    let errs = errors(&v, &report);
+    assert!(errs.is_empty(), "{errs:#?}\n{report:#}");
+}
+
+#[test]
+fn fix_schema_names_only_rules_fix_acts_on() {
+    let s = schema("fix.schema.json");
+    for id in s["$defs"]["rule"]["enum"].as_array().expect("enum") {
+        let rule: Rule = id.as_str().unwrap_or_default().parse().expect("a rule id");
+        assert!(
+            rule.is_requirement_rule() || matches!(rule, Rule::GitBranch | Rule::GitTag),
+            "{rule}"
+        );
+    }
+}

@@ -53,28 +53,45 @@ pub fn check_json(manifest: &Path, args: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("JSON output")
 }
 
-/// A copy of a fixture workspace in a temporary directory, to change.
+/// A workspace in a temporary directory, to change: a copy of a fixture,
+/// or one written by a test.
 pub struct Copy {
+    /// Removed on drop.
     pub dir: tempfile::TempDir,
+    /// The workspace root: `dir` or a folder in it.
+    ws: PathBuf,
 }
 
 impl Copy {
-    pub fn of(name: &str) -> Copy {
+    /// An empty workspace folder at `sub` in a new temporary directory.
+    pub fn empty(sub: &str) -> Copy {
         let dir = tempfile::tempdir().expect("tempdir");
-        copy_dir(&repo().join("fixtures").join(name), dir.path());
-        Copy { dir }
+        let ws = dir.path().join(sub);
+        std::fs::create_dir_all(&ws).expect("mkdir");
+        Copy { dir, ws }
+    }
+
+    pub fn of(name: &str) -> Copy {
+        let c = Copy::empty("");
+        copy_dir(&repo().join("fixtures").join(name), c.root());
+        c
     }
 
     pub fn root(&self) -> &Path {
-        self.dir.path()
+        &self.ws
     }
 
     pub fn manifest(&self) -> PathBuf {
         self.root().join("Cargo.toml")
     }
 
+    /// Writes `text` to `rel` in the workspace, making folders as needed.
     pub fn write(&self, rel: &str, text: &str) {
-        std::fs::write(self.root().join(rel), text).expect("write");
+        let path = self.root().join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(path, text).expect("write");
     }
 
     pub fn remove(&self, rel: &str) {
@@ -141,5 +158,44 @@ pub fn variants() -> Vec<(String, Copy)> {
     );
     c.write("rust-toolchain.toml", "[toolchain]\nchannel = \"1.95.0\"\n");
     out.push(("clean".into(), c));
+
+    out.push(("hostile text and paths".into(), hostile()));
     out
+}
+
+/// A workspace in a folder with spaces, inside a git repository, whose
+/// manifest holds text that Markdown, SARIF and workflow commands must
+/// escape: `|`, `,`, `:`, `%`, backticks, HTML and a line break followed
+/// by a workflow command.
+pub fn hostile() -> Copy {
+    let c = Copy::empty("sub dir/ws");
+    std::fs::create_dir(c.dir.path().join(".git")).expect(".git");
+    c.write(
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"my crate\"]\nresolver = \"2\"\n",
+    );
+    c.write(
+        "my crate/Cargo.toml",
+        "[package]\nname = \"my-crate\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+         [dependencies]\n\
+         weird = { git = \"https://example.com/a%20b\", branch = \"x|y,z:%`*_<i>&amp;\\n::error::boom\" }\n\
+         pipes = \"1.0, <2 \"\n",
+    );
+    c.write("my crate/src/lib.rs", "");
+    c
+}
+
+/// A workspace with `n` caret requirements and no lockfile: `n + 2`
+/// findings, for reports that must stay usable when long.
+pub fn big(n: usize) -> Copy {
+    let c = Copy::empty("");
+    let mut manifest = String::from(
+        "[package]\nname = \"big\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n",
+    );
+    for i in 0..n {
+        manifest.push_str(&format!("dep-{i} = \"1.{i}\"\n"));
+    }
+    c.write("Cargo.toml", &manifest);
+    c.write("src/lib.rs", "");
+    c
 }

@@ -18,6 +18,12 @@ pub fn fixture(name: &str) -> PathBuf {
 /// "now", and none of GitHub's variables (they add links to reports).
 pub fn bin() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-pin"));
+    fixed_env(&mut cmd);
+    cmd
+}
+
+/// The environment [`bin`] runs in, for a program that runs cargo-pin.
+pub fn fixed_env(cmd: &mut Command) {
     cmd.env("NO_COLOR", "1")
         .env("COLUMNS", "100")
         .env("CARGO_PIN_NOW", "2026-01-15")
@@ -25,7 +31,6 @@ pub fn bin() -> Command {
         .env_remove("GITHUB_SERVER_URL")
         .env_remove("GITHUB_REPOSITORY")
         .env_remove("GITHUB_SHA");
-    cmd
 }
 
 /// Runs `cargo pin check --manifest-path MANIFEST ARGS...`.
@@ -99,7 +104,7 @@ impl Copy {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("mkdir");
     for entry in std::fs::read_dir(from).expect("read fixture") {
         let entry = entry.expect("entry");

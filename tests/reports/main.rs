@@ -6,3 +6,4 @@ mod common;
 mod formats;
 mod sarif;
 mod schema;
+mod snapshots;

@@ -2,6 +2,12 @@
 //!
 //! Every reporter returns a `String`; the command-line layer decides where it
 //! goes (stdout or `--output`). The library itself never prints.
+//!
+//! [`human`] is for a terminal and [`json`] for scripts (schemas in
+//! `schema/`); [`markdown`], [`sarif`] and [`github`] are for the people
+//! who act on findings without running the tool (a reviewer, a code-scanning
+//! dashboard, a CI log), and name files relative to the repository
+//! ([`SourceRoot`]).
 
 pub mod github;
 pub mod human;

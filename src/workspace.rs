@@ -113,13 +113,26 @@ impl Workspace {
     /// directory). Nothing is written; nothing is fetched.
     pub fn load(explicit: Option<&Path>) -> Result<Workspace> {
         let manifest = manifest_path(explicit)?;
-        let meta = match metadata(&manifest) {
+        // `cargo metadata` is most of the cost; while it runs, read what
+        // we expect it to name (the guess is checked against its answer).
+        let meta = std::thread::spawn({
+            let manifest = manifest.clone();
+            move || metadata(&manifest)
+        });
+        let mut guess = Speculation::new(&manifest);
+        let meta = meta
+            .join()
+            .map_err(|_| anyhow!("internal error: the `cargo metadata` reader panicked"))?;
+        let meta = match meta {
             Ok(m) => m,
             // cargo's message names paths relative to wherever it ran; find
             // the culprit ourselves when we can, for a `file:line` message.
             Err(e) => return Err(diagnose(&manifest).unwrap_or(e)),
         };
         let root: PathBuf = meta.workspace_root.clone().into_std_path_buf();
+        if guess.root != root {
+            guess = Speculation::default();
+        }
 
         let mut paths: Vec<PathBuf> = vec![root.join("Cargo.toml")];
         let mut member_paths: Vec<PathBuf> = meta
@@ -132,15 +145,30 @@ impl Workspace {
         member_paths.dedup();
         paths.extend(member_paths);
 
-        let manifests = read_manifests(&root, &paths)?;
+        let missing: Vec<PathBuf> = paths
+            .iter()
+            .filter(|p| !guess.manifests.contains_key(*p))
+            .cloned()
+            .collect();
+        for (p, m) in missing.iter().zip(read_manifests(&root, &missing)) {
+            guess.manifests.insert(p.clone(), m);
+        }
+        let mut manifests = Vec::with_capacity(paths.len());
+        for p in &paths {
+            match guess.manifests.remove(p) {
+                Some(m) => manifests.push(m?),
+                None => bail!("internal error: {} was not read", p.display()),
+            }
+        }
         check_member_globs(&root, &manifests[0])?;
-        let lock_path = root.join("Cargo.lock");
-        let lockfile = match std::fs::read_to_string(&lock_path) {
-            Ok(text) => Some(Lockfile::parse(&text).map_err(|e| anyhow!("Cargo.lock:{e:#}"))?),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(e).context("cannot read Cargo.lock"),
+        let lockfile = match guess.lockfile.take() {
+            Some(l) => l?,
+            None => read_lockfile(&root)?,
         };
-        let toolchain = toolchain::read(&root)?;
+        let toolchain = match guess.toolchain.take() {
+            Some(t) => t?,
+            None => toolchain::read(&root)?,
+        };
         let rust_version = meta
             .workspace_packages()
             .iter()
@@ -217,21 +245,10 @@ fn member_patterns(m: &Manifest) -> Vec<(String, usize)> {
 /// After `cargo metadata` failed: parse the manifests ourselves and return
 /// the first precise error (`app/Cargo.toml:38: invalid TOML: ...`).
 fn diagnose(manifest: &Path) -> Option<anyhow::Error> {
-    // The workspace root: the manifest itself, or the nearest ancestor
-    // with a `[workspace]` table.
-    let mut root_manifest = manifest.to_path_buf();
-    for dir in manifest.parent()?.ancestors() {
-        let candidate = dir.join("Cargo.toml");
-        if std::fs::read_to_string(&candidate).is_ok_and(|t| t.contains("[workspace")) {
-            root_manifest = candidate;
-            break;
-        }
-    }
-    let root = root_manifest.parent()?.to_path_buf();
+    let root = guess_root(manifest)?;
+    let root_manifest = root.join("Cargo.toml");
     let read = |path: &Path| -> Result<Manifest> {
-        let rel = relative(&root, path);
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {rel}"))?;
-        let m = manifest::parse(path.to_path_buf(), rel, text)?;
+        let m = read_manifest(&root, path)?;
         for d in &m.deps {
             if let DepSource::Registry {
                 requirement: Some(r),
@@ -282,33 +299,113 @@ fn diagnose(manifest: &Path) -> Option<anyhow::Error> {
     None
 }
 
-/// Reads and parses every manifest; on two cores, in two threads.
-fn read_manifests(root: &Path, paths: &[PathBuf]) -> Result<Vec<Manifest>> {
-    let read_one = |path: &PathBuf| -> Result<Manifest> {
-        let rel = relative(root, path);
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {rel}"))?;
-        manifest::parse(path.clone(), rel, text)
-    };
+fn read_lockfile(root: &Path) -> Result<Option<Lockfile>> {
+    match std::fs::read_to_string(root.join("Cargo.lock")) {
+        Ok(text) => Ok(Some(
+            Lockfile::parse(&text).map_err(|e| anyhow!("Cargo.lock:{e:#}"))?,
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).context("cannot read Cargo.lock"),
+    }
+}
+
+/// What was read while `cargo metadata` ran, from our own reading of the
+/// workspace: the root we expect, and its files. Used only where cargo's
+/// answer agrees; errors are kept until a file turns out to matter.
+#[derive(Default)]
+struct Speculation {
+    root: PathBuf,
+    manifests: std::collections::HashMap<PathBuf, Result<Manifest>>,
+    lockfile: Option<Result<Option<Lockfile>>>,
+    toolchain: Option<Result<Toolchain>>,
+}
+
+impl Speculation {
+    fn new(manifest: &Path) -> Speculation {
+        let Some(root) = guess_root(manifest) else {
+            return Speculation::default();
+        };
+        let root_manifest = root.join("Cargo.toml");
+        let mut paths = vec![root_manifest.clone()];
+        let mut manifests = std::collections::HashMap::new();
+        let first = read_manifest(&root, &root_manifest);
+        if let Ok(m) = &first {
+            for (pattern, _) in member_patterns(m) {
+                let full = root.join(&pattern);
+                let Ok(found) = glob::glob(&full.to_string_lossy()) else {
+                    continue;
+                };
+                for dir in found.filter_map(Result::ok) {
+                    let p = dir.join("Cargo.toml");
+                    if p.is_file() && !paths.contains(&p) {
+                        paths.push(p);
+                    }
+                }
+            }
+        }
+        manifests.insert(root_manifest, first);
+        let rest = paths.split_off(1);
+        for (p, m) in rest.iter().zip(read_manifests(&root, &rest)) {
+            manifests.insert(p.clone(), m);
+        }
+        Speculation {
+            lockfile: Some(read_lockfile(&root)),
+            toolchain: Some(toolchain::read(&root)),
+            root,
+            manifests,
+        }
+    }
+}
+
+/// The workspace root cargo will most likely report: the nearest directory,
+/// from the manifest up, whose Cargo.toml has a `[workspace]` table.
+fn guess_root(manifest: &Path) -> Option<PathBuf> {
+    let start = manifest.parent()?;
+    for dir in start.ancestors() {
+        let candidate = dir.join("Cargo.toml");
+        if let Ok(text) = std::fs::read_to_string(&candidate)
+            && text
+                .lines()
+                .any(|l| l.trim_start().starts_with("[workspace"))
+        {
+            return Some(dir.to_path_buf());
+        }
+    }
+    Some(start.to_path_buf())
+}
+
+fn read_manifest(root: &Path, path: &Path) -> Result<Manifest> {
+    let rel = relative(root, path);
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {rel}"))?;
+    manifest::parse(path.to_path_buf(), rel, text)
+}
+
+/// Reads and parses manifests, one result each, in order; on several
+/// cores, in several threads.
+fn read_manifests(root: &Path, paths: &[PathBuf]) -> Vec<Result<Manifest>> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
     if paths.len() < 16 || threads < 2 {
-        return paths.iter().map(read_one).collect();
+        return paths.iter().map(|p| read_manifest(root, p)).collect();
     }
     let chunk = paths.len().div_ceil(threads);
     std::thread::scope(|s| {
         let handles: Vec<_> = paths
             .chunks(chunk)
-            .map(|c| s.spawn(move || c.iter().map(read_one).collect::<Result<Vec<_>>>()))
+            .map(|c| s.spawn(move || c.iter().map(|p| read_manifest(root, p)).collect::<Vec<_>>()))
             .collect();
         let mut all = Vec::with_capacity(paths.len());
-        for h in handles {
-            let part = h
-                .join()
-                .map_err(|_| anyhow!("internal error: a manifest reader panicked"))??;
-            all.extend(part);
+        for (h, c) in handles.into_iter().zip(paths.chunks(chunk)) {
+            match h.join() {
+                Ok(part) => all.extend(part),
+                Err(_) => all.extend(
+                    c.iter()
+                        .map(|_| Err(anyhow!("internal error: a manifest reader panicked"))),
+                ),
+            }
         }
-        Ok(all)
+        all
     })
 }
 

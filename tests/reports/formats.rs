@@ -257,3 +257,26 @@ fn markdown_has_proper_tables_and_collapses_when_long() {
         }
     }
 }
+
+#[test]
+fn markdown_links_files_to_the_commit_in_github_actions() {
+    let ws = common::Copy::of("check/all-rules");
+    let out = common::bin()
+        .args(["pin", "check", "--format", "markdown", "--manifest-path"])
+        .arg(ws.manifest())
+        .env("GITHUB_SERVER_URL", "https://github.example")
+        .env("GITHUB_REPOSITORY", "o/r")
+        .env("GITHUB_SHA", "abc123")
+        .output()
+        .expect("run");
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    assert!(
+        text.contains(
+            "| [`app/Cargo.toml:11`](https://github.example/o/r/blob/abc123/app/Cargo.toml#L11) |"
+        ),
+        "{text}"
+    );
+    // Without GitHub's variables, no links.
+    let plain = common::check(&ws.manifest(), &["--format", "markdown"]);
+    assert!(!String::from_utf8_lossy(&plain.stdout).contains("/blob/"));
+}

@@ -150,6 +150,8 @@ pub enum FixFormat {
     Human,
     /// One JSON object (schema_version 1)
     Json,
+    /// A Markdown page for a pull request, the diff collapsed
+    Markdown,
 }
 
 #[derive(Debug, Args)]
@@ -170,6 +172,8 @@ pub struct FixArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = FixFormat::Human)]
     pub format: FixFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 impl clap::builder::ValueParserFactory for Rule {
@@ -315,13 +319,14 @@ fn run_fix(args: &FixArgs) -> Result<u8> {
             t.push_str(&report::human::fix(
                 &plan,
                 args.dry_run,
-                &Style::for_stdout(),
+                &args.output.style(),
             ));
             t
         }
         FixFormat::Json => report::json::fix(&plan, args.dry_run, &display_path(&ws.root)),
+        FixFormat::Markdown => report::markdown::fix(&plan, args.dry_run),
     };
-    emit(&text, None)?;
+    emit(&text, args.output.file())?;
     Ok(EXIT_OK)
 }
 

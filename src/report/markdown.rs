@@ -408,63 +408,6 @@ fn dependency(f: &Finding) -> Md {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn text_is_escaped() {
-        assert_eq!(Md::text("a|b").as_str(), "a\\|b");
-        assert_eq!(
-            Md::text("<img src=x> *x* [l](u)").as_str(),
-            "\\<img src=x\\> \\*x\\* \\[l\\]\\(u\\)"
-        );
-        assert_eq!(Md::text("line\nbreak\r\nx").as_str(), "line break x");
-        assert_eq!(Md::text("once_cell").as_str(), "once\\_cell");
-    }
-
-    #[test]
-    fn code_spans_survive_backticks_and_pipes() {
-        assert_eq!(Md::code("=1.2.3").as_str(), "`=1.2.3`");
-        assert_eq!(Md::code("a`b").as_str(), "``a`b``");
-        assert_eq!(Md::code("`x").as_str(), "`` `x ``");
-        assert_eq!(Md::code(">=1, <2").as_str(), "`>=1, <2`");
-        assert_eq!(Md::code("a|b<c").as_str(), "<code>a\\|b\\<c</code>");
-        assert_eq!(Md::code("").as_str(), "<code></code>");
-        assert!(!Md::code("a\nb").as_str().contains('\n'));
-    }
-
-    #[test]
-    fn links_keep_their_destination_whole() {
-        assert_eq!(
-            Md::link(Md::text("x"), "https://e.com/a b(c)").as_str(),
-            "[x](https://e.com/a%20b%28c%29)"
-        );
-    }
-
-    #[test]
-    fn tables_pad_short_rows_and_never_break() {
-        let mut t = Table::new(&["a", "b|c"]).right(1);
-        t.row(vec![Md::text("x|y")]);
-        t.row(vec![Md::raw("p\nq"), Md::code("a|b")]);
-        assert_eq!(
-            t.render(),
-            "| a | b\\|c |\n| --- | --: |\n| x\\|y |  |\n| p q | <code>a\\|b</code> |\n"
-        );
-        // Every line has the same number of unescaped pipes.
-        for line in t.render().lines() {
-            assert_eq!(line.replace("\\|", "").matches('|').count(), 3, "{line}");
-        }
-    }
-
-    #[test]
-    fn details_escape_their_summary() {
-        let d = details("a <b> & c", "| x |\n");
-        assert!(d.starts_with("<details><summary>a &lt;b&gt; &amp; c</summary>\n\n| x |\n"));
-        assert!(d.ends_with("</details>\n"));
-    }
-}
-
 /// A fenced code block, its fence longer than any backtick run inside.
 pub fn fenced(lang: &str, body: &str) -> String {
     let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
@@ -520,4 +463,61 @@ pub fn fix(plan: &crate::fix::Plan, dry_run: bool) -> String {
         out.push_str(&details("diff", &fenced("diff", &plan.diff())));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped() {
+        assert_eq!(Md::text("a|b").as_str(), "a\\|b");
+        assert_eq!(
+            Md::text("<img src=x> *x* [l](u)").as_str(),
+            "\\<img src=x\\> \\*x\\* \\[l\\]\\(u\\)"
+        );
+        assert_eq!(Md::text("line\nbreak\r\nx").as_str(), "line break x");
+        assert_eq!(Md::text("once_cell").as_str(), "once\\_cell");
+    }
+
+    #[test]
+    fn code_spans_survive_backticks_and_pipes() {
+        assert_eq!(Md::code("=1.2.3").as_str(), "`=1.2.3`");
+        assert_eq!(Md::code("a`b").as_str(), "``a`b``");
+        assert_eq!(Md::code("`x").as_str(), "`` `x ``");
+        assert_eq!(Md::code(">=1, <2").as_str(), "`>=1, <2`");
+        assert_eq!(Md::code("a|b<c").as_str(), "<code>a\\|b\\<c</code>");
+        assert_eq!(Md::code("").as_str(), "<code></code>");
+        assert!(!Md::code("a\nb").as_str().contains('\n'));
+    }
+
+    #[test]
+    fn links_keep_their_destination_whole() {
+        assert_eq!(
+            Md::link(Md::text("x"), "https://e.com/a b(c)").as_str(),
+            "[x](https://e.com/a%20b%28c%29)"
+        );
+    }
+
+    #[test]
+    fn tables_pad_short_rows_and_never_break() {
+        let mut t = Table::new(&["a", "b|c"]).right(1);
+        t.row(vec![Md::text("x|y")]);
+        t.row(vec![Md::raw("p\nq"), Md::code("a|b")]);
+        assert_eq!(
+            t.render(),
+            "| a | b\\|c |\n| --- | --: |\n| x\\|y |  |\n| p q | <code>a\\|b</code> |\n"
+        );
+        // Every line has the same number of unescaped pipes.
+        for line in t.render().lines() {
+            assert_eq!(line.replace("\\|", "").matches('|').count(), 3, "{line}");
+        }
+    }
+
+    #[test]
+    fn details_escape_their_summary() {
+        let d = details("a <b> & c", "| x |\n");
+        assert!(d.starts_with("<details><summary>a &lt;b&gt; &amp; c</summary>\n\n| x |\n"));
+        assert!(d.ends_with("</details>\n"));
+    }
 }

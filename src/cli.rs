@@ -177,8 +177,41 @@ impl LevelArgs {
 pub enum CheckFormat {
     /// Tables for a terminal
     Human,
-    /// One JSON object (schema_version 1)
+    /// One JSON object (schema_version 1, see schema/check.schema.json)
     Json,
+    /// A page for a pull-request comment or a CI job summary
+    Markdown,
+    /// SARIF 2.1.0, for code scanning
+    Sarif,
+    /// GitHub Actions annotations, one per finding
+    Github,
+}
+
+/// Where a report goes.
+#[derive(Debug, Args, Default)]
+pub struct OutputArgs {
+    /// Write the report to FILE (atomically) instead of stdout; `-` is stdout
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    /// The file to write, `None` for stdout.
+    pub fn file(&self) -> Option<&Path> {
+        self.output.as_deref().filter(|p| *p != Path::new("-"))
+    }
+
+    /// The style of human output: the terminal's, with no colour in a file.
+    pub fn style(&self) -> Style {
+        let style = Style::for_stdout();
+        match self.file() {
+            Some(_) => Style {
+                color: false,
+                ..style
+            },
+            None => style,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -190,6 +223,8 @@ pub struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// Also check every locked registry package against its registry
     /// (rules yanked, too-new, unvetted)
     #[arg(long)]
@@ -206,6 +241,8 @@ pub enum FixFormat {
     Human,
     /// One JSON object (schema_version 1)
     Json,
+    /// A Markdown page for a pull request, the diff collapsed
+    Markdown,
 }
 
 #[derive(Debug, Args)]
@@ -226,6 +263,8 @@ pub struct FixArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = FixFormat::Human)]
     pub format: FixFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 impl clap::builder::ValueParserFactory for Rule {
@@ -365,11 +404,16 @@ fn run_check(args: &CheckArgs) -> Result<u8> {
     } else {
         check::check(&ws, &policy, &levels, today(now))
     };
+    let root = || report::SourceRoot::from_env(&ws.root);
     let text = match args.format {
-        CheckFormat::Human => report::human::check(&report, &Style::for_stdout()),
+        CheckFormat::Human => report::human::check(&report, &args.output.style()),
         CheckFormat::Json => report::json::check(&report, &display_path(&ws.root)),
+        CheckFormat::Markdown => report::markdown::check(&report, &root()),
+        CheckFormat::Sarif => report::sarif::check(&report, &root()),
+        CheckFormat::Github => report::github::check(&report, &root()),
     };
-    emit(&text, None)?;
+    emit(&text, args.output.file())?;
+    // The same in every format: a gate must not depend on how it reports.
     Ok(if report.failed() { EXIT_DENY } else { EXIT_OK })
 }
 
@@ -392,13 +436,14 @@ fn run_fix(args: &FixArgs) -> Result<u8> {
             t.push_str(&report::human::fix(
                 &plan,
                 args.dry_run,
-                &Style::for_stdout(),
+                &args.output.style(),
             ));
             t
         }
         FixFormat::Json => report::json::fix(&plan, args.dry_run, &display_path(&ws.root)),
+        FixFormat::Markdown => report::markdown::fix(&plan, args.dry_run),
     };
-    emit(&text, None)?;
+    emit(&text, args.output.file())?;
     Ok(EXIT_OK)
 }
 

@@ -298,3 +298,36 @@ fn direct_invocation_matches_cargo_invocation() {
     assert_eq!(a.stdout, b.stdout);
     assert_eq!(a.status.code(), b.status.code());
 }
+
+#[test]
+fn human_output_fits_the_terminal_width() {
+    for width in [60usize, 80, 120] {
+        let out = pin()
+            .env("COLUMNS", width.to_string())
+            .args(["check", "--manifest-path"])
+            .arg(manifest("all-rules"))
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        for line in text.lines() {
+            assert!(line.chars().count() <= width, "wider than {width}: {line}");
+        }
+        assert!(!text.contains('\u{1b}'), "no colour with NO_COLOR");
+    }
+}
+
+#[test]
+fn colour_only_when_asked_and_never_with_no_color() {
+    let run = |no_color: bool| {
+        let mut cmd = pin()
+            .env("CARGO_TERM_COLOR", "always")
+            .args(["check", "--manifest-path"])
+            .arg(manifest("all-rules"));
+        if !no_color {
+            cmd = cmd.env_remove("NO_COLOR");
+        }
+        String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+    };
+    assert!(run(false).contains("\u{1b}["));
+    assert!(!run(true).contains('\u{1b}'));
+}

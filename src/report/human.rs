@@ -76,15 +76,25 @@ pub fn check(report: &Report, style: &Style) -> String {
         out.push_str("\n\n");
     }
     for f in report.findings.iter().filter(|f| f.name.is_none()) {
-        out.push_str(&format!(
-            "{}[{}]: {}: {}\n",
-            f.level,
-            f.rule,
-            f.location(),
-            f.message
-        ));
+        let line = format!("{}[{}]: {}: {}", f.level, f.rule, f.location(), f.message);
+        out.push_str(&wrap(&line, style));
     }
-    out.push_str(&summary_line(report, style));
+    out.push_str(&wrap(&summary_line(report, style), style));
+    out
+}
+
+/// A line wrapped to the terminal's width (continuations indented), with a
+/// trailing newline.
+pub fn wrap(line: &str, style: &Style) -> String {
+    let line = line.trim_end_matches('\n');
+    let mut out = match style.width {
+        Some(w) if textwrap::core::display_width(line) > w as usize => {
+            let opts = textwrap::Options::new(w as usize).subsequent_indent("    ");
+            textwrap::wrap(line, opts).join("\n")
+        }
+        _ => line.to_string(),
+    };
+    out.push('\n');
     out
 }
 
@@ -124,9 +134,22 @@ fn summary_line(report: &Report, style: &Style) -> String {
         format!(", {}", extra.join(", "))
     };
     format!(
-        "{verdict}: {} deny, {} warn{extra} — {} requirements in {} manifests, {} pinned\n",
-        s.deny, s.warn, s.requirements, s.manifests, s.pinned
+        "{verdict}: {} deny, {} warn{extra} — {} in {}, {} pinned\n",
+        s.deny,
+        s.warn,
+        plural(s.requirements, "requirement"),
+        plural(s.manifests, "manifest"),
+        s.pinned
     )
+}
+
+/// `1 file`, `2 files`.
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// `fix`'s human report: what changed, what was left and why, a summary.
@@ -161,13 +184,13 @@ pub fn fix(plan: &crate::fix::Plan, dry_run: bool, style: &Style) -> String {
     }
     let verb = if dry_run { "would pin" } else { "pinned" };
     let files = plan.files.len();
-    out.push_str(&format!(
-        "{}{verb} {} requirement{} in {files} file{}, left {}\n",
+    let line = format!(
+        "{}{verb} {} in {}, left {}",
         if dry_run { "dry run: " } else { "" },
-        plan.edits.len(),
-        if plan.edits.len() == 1 { "" } else { "s" },
-        if files == 1 { "" } else { "s" },
+        plural(plan.edits.len(), "requirement"),
+        plural(files, "file"),
         plan.left.len()
-    ));
+    );
+    out.push_str(&wrap(&line, style));
     out
 }

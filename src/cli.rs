@@ -13,8 +13,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::check::{self, Levels};
 use crate::policy::Policy;
+use crate::progress::TermProgress;
 use crate::report::{self, Style};
 use crate::rule::{Level, Rule};
+use crate::sources::Sources;
 use crate::workspace::Workspace;
 
 /// Exit code: no deny-level finding.
@@ -49,6 +51,88 @@ pub enum Command {
     /// Write exact pins from Cargo.lock into the manifests, changing
     /// nothing else.
     Fix(FixArgs),
+    /// List newer releases of every registry requirement, and what holds
+    /// each back (yanked, prerelease, cooldown, Rust version, vetting).
+    Outdated(OutdatedArgs),
+    /// Record releases a reviewer vetted in pin.toml.
+    Allow(AllowArgs),
+    /// Move pins to the newest vetted release that is old enough and fits
+    /// the workspace's Rust, and update Cargo.lock through cargo.
+    Upgrade(UpgradeArgs),
+}
+
+/// Output formats of `upgrade`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UpgradeFormat {
+    /// Tables for a terminal (with `--dry-run`: the unified diff first)
+    Human,
+    /// One JSON object (schema_version 1)
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct UpgradeArgs {
+    /// Only upgrade these dependencies (key or crate name); all when none
+    #[arg(value_name = "CRATE")]
+    pub crates: Vec<String>,
+    /// Write nothing; print the diff and the cargo commands it would run
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = UpgradeFormat::Human)]
+    pub format: UpgradeFormat,
+}
+
+/// How the registry is reached.
+#[derive(Debug, Args, Default)]
+pub struct RegistryArgs {
+    /// Use the cache only, no network; fail when it lacks a crate
+    #[arg(long)]
+    pub offline: bool,
+}
+
+/// Output formats of `outdated`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutdatedFormat {
+    /// A table for a terminal
+    Human,
+    /// One JSON object (schema_version 1)
+    Json,
+    /// A Markdown table
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct OutdatedArgs {
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OutdatedFormat::Human)]
+    pub format: OutdatedFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct AllowArgs {
+    /// Releases to record as vetted, as CRATE@VERSION
+    #[arg(value_name = "CRATE@VERSION", required = true, value_parser = parse_release)]
+    pub releases: Vec<crate::allow::Release>,
+    /// Why the releases are trusted (recorded in pin.toml)
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+fn parse_release(s: &str) -> Result<crate::allow::Release, String> {
+    s.parse()
 }
 
 /// Where the workspace and its policy are.
@@ -93,8 +177,41 @@ impl LevelArgs {
 pub enum CheckFormat {
     /// Tables for a terminal
     Human,
-    /// One JSON object (schema_version 1)
+    /// One JSON object (schema_version 1, see schema/check.schema.json)
     Json,
+    /// A page for a pull-request comment or a CI job summary
+    Markdown,
+    /// SARIF 2.1.0, for code scanning
+    Sarif,
+    /// GitHub Actions annotations, one per finding
+    Github,
+}
+
+/// Where a report goes.
+#[derive(Debug, Args, Default)]
+pub struct OutputArgs {
+    /// Write the report to FILE (atomically) instead of stdout; `-` is stdout
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    /// The file to write, `None` for stdout.
+    pub fn file(&self) -> Option<&Path> {
+        self.output.as_deref().filter(|p| *p != Path::new("-"))
+    }
+
+    /// The style of human output: the terminal's, with no colour in a file.
+    pub fn style(&self) -> Style {
+        let style = Style::for_stdout();
+        match self.file() {
+            Some(_) => Style {
+                color: false,
+                ..style
+            },
+            None => style,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -106,6 +223,15 @@ pub struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Also check every locked registry package against its registry
+    /// (rules yanked, too-new, unvetted)
+    #[arg(long)]
+    pub registry: bool,
+    /// With --registry: use the cache only, no network
+    #[arg(long, requires = "registry")]
+    pub offline: bool,
 }
 
 /// Output formats of `fix`.
@@ -115,6 +241,8 @@ pub enum FixFormat {
     Human,
     /// One JSON object (schema_version 1)
     Json,
+    /// A Markdown page for a pull request, the diff collapsed
+    Markdown,
 }
 
 #[derive(Debug, Args)]
@@ -135,6 +263,8 @@ pub struct FixArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = FixFormat::Human)]
     pub format: FixFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 impl clap::builder::ValueParserFactory for Rule {
@@ -235,6 +365,9 @@ fn run(command: Command) -> Result<u8> {
     match command {
         Command::Check(args) => run_check(&args),
         Command::Fix(args) => run_fix(&args),
+        Command::Outdated(args) => run_outdated(&args),
+        Command::Allow(args) => run_allow(&args),
+        Command::Upgrade(args) => run_upgrade(&args),
     }
 }
 
@@ -247,12 +380,40 @@ pub fn load(args: &WorkspaceArgs) -> Result<(Workspace, Policy)> {
 
 fn run_check(args: &CheckArgs) -> Result<u8> {
     let (ws, policy) = load(&args.workspace)?;
-    let report = check::check(&ws, &policy, &args.levels.levels(), today(now()?));
-    let text = match args.format {
-        CheckFormat::Human => report::human::check(&report, &Style::for_stdout()),
-        CheckFormat::Json => report::json::check(&report, &display_path(&ws.root)),
+    let now = now()?;
+    let levels = args.levels.levels();
+    let report = if args.registry {
+        let mut summary = crate::finding::Summary::default();
+        let mut raw = check::raw_findings(&ws, &mut summary);
+        let mut sources = Sources::load(&ws.root)?;
+        let found = crate::registry_check::run(
+            &ws,
+            &policy,
+            &mut sources,
+            now,
+            args.offline,
+            TermProgress::for_stderr(),
+        )?;
+        raw.extend(found.into_iter().map(|finding| check::Raw {
+            finding,
+            manifest: None,
+            dep: None,
+            locked: None,
+        }));
+        check::evaluate(raw, &policy, &levels, today(now), summary)
+    } else {
+        check::check(&ws, &policy, &levels, today(now))
     };
-    emit(&text, None)?;
+    let root = || report::SourceRoot::from_env(&ws.root);
+    let text = match args.format {
+        CheckFormat::Human => report::human::check(&report, &args.output.style()),
+        CheckFormat::Json => report::json::check(&report, &display_path(&ws.root)),
+        CheckFormat::Markdown => report::markdown::check(&report, &root()),
+        CheckFormat::Sarif => report::sarif::check(&report, &root()),
+        CheckFormat::Github => report::github::check(&report, &root()),
+    };
+    emit(&text, args.output.file())?;
+    // The same in every format: a gate must not depend on how it reports.
     Ok(if report.failed() { EXIT_DENY } else { EXIT_OK })
 }
 
@@ -275,11 +436,104 @@ fn run_fix(args: &FixArgs) -> Result<u8> {
             t.push_str(&report::human::fix(
                 &plan,
                 args.dry_run,
-                &Style::for_stdout(),
+                &args.output.style(),
             ));
             t
         }
         FixFormat::Json => report::json::fix(&plan, args.dry_run, &display_path(&ws.root)),
+        FixFormat::Markdown => report::markdown::fix(&plan, args.dry_run),
+    };
+    emit(&text, args.output.file())?;
+    Ok(EXIT_OK)
+}
+
+fn run_outdated(args: &OutdatedArgs) -> Result<u8> {
+    let (ws, policy) = load(&args.workspace)?;
+    let mut sources = Sources::load(&ws.root)?;
+    let entries = crate::outdated::run(
+        &ws,
+        &policy,
+        &mut sources,
+        now()?,
+        args.registry.offline,
+        TermProgress::for_stderr(),
+    )?;
+    let text = match args.format {
+        OutdatedFormat::Human => report::outdated::human(&entries, &Style::for_stdout()),
+        OutdatedFormat::Json => report::outdated::json(&entries),
+        OutdatedFormat::Markdown => report::outdated::markdown(&entries),
+    };
+    emit(&text, None)?;
+    Ok(EXIT_OK)
+}
+
+fn run_allow(args: &AllowArgs) -> Result<u8> {
+    let ws = Workspace::load(args.workspace.manifest_path.as_deref())?;
+    let path = crate::allow::policy_path(&ws, args.workspace.policy.as_deref());
+    let mut sources = Sources::load(&ws.root)?;
+    let outcomes = crate::allow::run(
+        &ws,
+        &mut sources,
+        &path,
+        &args.releases,
+        &args.reason,
+        args.registry.offline,
+        TermProgress::for_stderr(),
+    )?;
+    let shown = path
+        .strip_prefix(&ws.root)
+        .unwrap_or(&path)
+        .display()
+        .to_string();
+    let mut text = String::new();
+    for o in &outcomes {
+        let r = &o.release;
+        if o.added {
+            text.push_str(&format!("vetted {}@{} in {shown}\n", r.krate, r.version));
+        } else {
+            text.push_str(&format!(
+                "{}@{} was already vetted in {shown}\n",
+                r.krate, r.version
+            ));
+        }
+    }
+    emit(&text, None)?;
+    Ok(EXIT_OK)
+}
+
+fn run_upgrade(args: &UpgradeArgs) -> Result<u8> {
+    let (ws, policy) = load(&args.workspace)?;
+    let mut sources = Sources::load(&ws.root)?;
+    let offline = args.registry.offline || sources.config.http.offline;
+    let plan = crate::upgrade::plan(
+        &ws,
+        &policy,
+        &mut sources,
+        &args.crates,
+        now()?,
+        offline,
+        TermProgress::for_stderr(),
+    )?;
+    if !args.dry_run {
+        crate::upgrade::apply(&ws, &plan, offline)?;
+    }
+    let text = match args.format {
+        UpgradeFormat::Human => {
+            let mut t = String::new();
+            if args.dry_run {
+                t.push_str(&plan.diff());
+                for u in plan.cargo_updates() {
+                    t.push_str(&format!("would run: cargo {}\n", u.join(" ")));
+                }
+            }
+            t.push_str(&report::upgrade::human(
+                &plan,
+                args.dry_run,
+                &Style::for_stdout(),
+            ));
+            t
+        }
+        UpgradeFormat::Json => report::upgrade::json(&plan, args.dry_run),
     };
     emit(&text, None)?;
     Ok(EXIT_OK)

@@ -140,6 +140,12 @@ pub fn set_git_rev(m: &Manifest, dep: &Dependency, commit: &str) -> Result<Vec<T
         return Err(format!("`{}` is not a git dependency", dep.name));
     };
     let text = &m.text;
+    if git.several_refs {
+        return Err(format!(
+            "`{}` names more than one of `branch`, `tag` and `rev`; cargo refuses that",
+            dep.name
+        ));
+    }
     match &git.reference {
         GitRef::Branch(s) | GitRef::Tag(s) | GitRef::Rev(s) => Ok(vec![
             TextEdit {
@@ -304,6 +310,14 @@ mod tests {
             apply(src, &edits).unwrap(),
             "[dependencies]\na = { git = \"https://x/a\", rev = \"abc123\" } # c\nb = { git = \"https://x/b\", rev = \"abc123\" }\n\n[dependencies.c]\n  git = \"https://x/c\" # why\n  rev = \"abc123\"\n  features = []\n"
         );
+    }
+
+    #[test]
+    fn several_refs_are_left_alone() {
+        // Found by fuzzing: renaming `branch` to `rev` made a duplicate key.
+        let m =
+            read("[dependencies]\na = { git = \"https://x/a\", branch = \"b\", rev = \"c\" }\n");
+        assert!(set_git_rev(&m, &m.deps[0], "abc").is_err());
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! [`requirement`], [`policy`], [`rule`], [`report`], and one module per
 //! command ([`check`]).
 
+pub mod allow;
+pub mod cargo_config;
 pub mod check;
 pub mod cli;
 pub mod edit;
@@ -13,11 +15,18 @@ pub mod finding;
 pub mod fix;
 pub mod lockfile;
 pub mod manifest;
+pub mod outdated;
 pub mod policy;
+pub mod progress;
+pub mod registry;
+pub mod registry_check;
+pub mod release_status;
 pub mod report;
 pub mod requirement;
 pub mod rule;
+pub mod sources;
 pub mod text;
 pub mod toolchain;
+pub mod upgrade;
 pub mod workspace;
 pub mod write;

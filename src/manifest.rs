@@ -102,6 +102,8 @@ pub struct GitDep {
     /// The dependency's value is an inline table (`{ git = ... }`).
     pub inline: bool,
     pub reference: GitRef,
+    /// More than one of `branch`, `tag`, `rev` (cargo refuses that).
+    pub several_refs: bool,
 }
 
 /// Which commit a git dependency asks for.
@@ -300,9 +302,15 @@ impl Reader<'_> {
             } else {
                 GitRef::DefaultBranch
             };
+            let several_refs = ["branch", "tag", "rev"]
+                .iter()
+                .filter(|k| t.contains_key(k))
+                .count()
+                > 1;
             return Ok(mk(
                 package,
                 DepSource::Git(GitDep {
+                    several_refs,
                     url: git.value,
                     url_span: git.value_span,
                     url_key_span: git.key_span,

@@ -291,3 +291,32 @@ fn git_branch_pin_keeps_cargo_locked_happy() {
     let lock = read(&app.join("Cargo.lock"));
     assert!(lock.contains(&format!("?rev={commit}#{commit}")), "{lock}");
 }
+
+#[test]
+fn markdown_report_to_a_file() {
+    let (_tmp, ws) = copy_fixture("check/all-rules");
+    let out = ws.join("fix.md");
+    pin()
+        .current_dir(&ws)
+        .args(["fix", "--dry-run", "--format", "markdown", "--output"])
+        .arg(&out)
+        .assert()
+        .code(0)
+        .stdout_eq("");
+    let md = read(&out);
+    snapbox::assert_data_eq!(md.clone(), snapbox::file!["snapshots/fix-all-rules.md"]);
+    // A proper table: a header, a rule line, then one row per edit.
+    let rows: Vec<&str> = md
+        .lines()
+        .skip_while(|l| !l.starts_with("| location"))
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    assert_eq!(rows[1], "| --- | --- | --- | --- | --- |");
+    assert_eq!(rows.len(), 2 + 17);
+    assert!(
+        rows.iter().all(|r| r.matches(" | ").count() == 4),
+        "{rows:?}"
+    );
+    // The dry run wrote nothing but the report.
+    assert!(read(&ws.join("app/Cargo.toml")).contains("regex = \"1.10\""));
+}

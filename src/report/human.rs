@@ -47,8 +47,12 @@ pub fn check(report: &Report, style: &Style) -> String {
     for (manifest, findings) in groups {
         out.push_str(manifest);
         out.push('\n');
-        let mut t = table(
-            style,
+        // Locked packages (`check --registry`) have no requirement: their
+        // table says which version is locked and why it is a problem.
+        let locked_only = findings.iter().all(|f| f.requirement.is_none());
+        let header: &[&str] = if locked_only {
+            &["location", "level", "rule", "package", "locked", "why"]
+        } else {
             &[
                 "location",
                 "level",
@@ -56,20 +60,30 @@ pub fn check(report: &Report, style: &Style) -> String {
                 "dependency",
                 "requirement",
                 "fix",
-            ],
-        );
+            ]
+        };
+        let mut t = table(style, header);
         for f in findings {
+            let (fourth, fifth, sixth) = if locked_only {
+                (
+                    f.package.clone().unwrap_or_default(),
+                    f.locked.clone().unwrap_or_default(),
+                    f.message.clone(),
+                )
+            } else {
+                (
+                    dependency(f),
+                    f.requirement.clone().unwrap_or_default(),
+                    f.fix.clone().unwrap_or_else(|| "-".into()),
+                )
+            };
             t.add_row(vec![
                 Cell::new(f.location()),
                 level_cell(f.level),
                 Cell::new(f.rule.id()),
-                Cell::new(dependency(f)),
-                Cell::new(f.requirement.as_deref().unwrap_or("")),
-                Cell::new(
-                    f.fix
-                        .as_deref()
-                        .unwrap_or(if f.name.is_some() { "-" } else { "" }),
-                ),
+                Cell::new(fourth),
+                Cell::new(fifth),
+                Cell::new(sixth),
             ]);
         }
         out.push_str(&t.to_string());

@@ -2,6 +2,8 @@
 //! the real `cargo-pin` binary with a fixed environment.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::path::{Path, PathBuf};
 
 use snapbox::cmd::{Command, cargo_bin};
@@ -66,8 +68,10 @@ pub fn pin() -> Command {
 pub fn assert_in(root: &Path) -> snapbox::Assert {
     let mut r = snapbox::Redactions::new();
     r.insert("[ROOT]", root.to_path_buf()).expect("redaction");
+    // Backslashes are escapes in our JSON and Markdown, not Windows paths.
     snapbox::Assert::new()
         .action_env("SNAPSHOTS")
+        .normalize_paths(false)
         .redact_with(r)
 }
 

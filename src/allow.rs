@@ -1,0 +1,299 @@
+//! `cargo pin allow CRATE@VERSION… --reason TEXT`: record releases a
+//! reviewer vetted as `[[vetted]]` entries in pin.toml, keeping every
+//! comment and the order of everything already there.
+//!
+//! A release the registry does not have (or has yanked) is refused: a
+//! typo must not become a vetting.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Result, anyhow, bail};
+use semver::Version;
+use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, value};
+
+use crate::lockfile::Source;
+use crate::manifest::DepSource;
+use crate::policy::{self, Policy};
+use crate::registry::Progress;
+use crate::sources::Sources;
+use crate::workspace::Workspace;
+
+/// One `CRATE@VERSION` from the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Release {
+    pub krate: String,
+    pub version: Version,
+}
+
+impl std::str::FromStr for Release {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (krate, version) = s
+            .rsplit_once('@')
+            .ok_or_else(|| format!("`{s}`: write CRATE@VERSION, e.g. serde@1.0.229"))?;
+        if krate.is_empty() || crate::registry::path::index_path(krate).is_none() {
+            return Err(format!("`{s}`: `{krate}` is not a crate name"));
+        }
+        let version = Version::parse(version)
+            .map_err(|e| format!("`{s}`: `{version}` is not a full version ({e})"))?;
+        Ok(Release {
+            krate: krate.to_string(),
+            version,
+        })
+    }
+}
+
+/// What `allow` did to one release.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub release: Release,
+    /// False when pin.toml already vetted it.
+    pub added: bool,
+}
+
+/// The policy file `allow` writes: `--policy`, else pin.toml at the root.
+pub fn policy_path(ws: &Workspace, explicit: Option<&Path>) -> PathBuf {
+    explicit.map_or_else(|| ws.root.join(policy::FILE_NAME), Path::to_path_buf)
+}
+
+/// Checks each release exists in its registry, then records them all in
+/// the policy file at `path` (created if missing), atomically.
+pub fn run(
+    ws: &Workspace,
+    sources: &mut Sources,
+    path: &Path,
+    releases: &[Release],
+    reason: &str,
+    offline: bool,
+    progress: Arc<dyn Progress>,
+) -> Result<Vec<Outcome>> {
+    if reason.trim().is_empty() {
+        bail!("--reason must say why the release was vetted");
+    }
+    let mut wanted = Vec::new();
+    for r in releases {
+        wanted.push((registry_of(ws, sources, &r.krate)?, r.krate.clone()));
+    }
+    let index = sources.fetch(&wanted, offline, progress)?;
+    for (r, (reg, _)) in releases.iter().zip(&wanted) {
+        let all = index.releases(reg, &r.krate).unwrap_or(&[]);
+        match all.iter().find(|x| x.version == r.version) {
+            None => {
+                let newest = crate::release_status::latest(all)
+                    .map(|x| format!(" (its latest release is {})", x.version))
+                    .unwrap_or_default();
+                bail!(
+                    "registry {} has no release {} of `{}`{newest}",
+                    reg.describe(),
+                    r.version,
+                    r.krate
+                );
+            }
+            Some(x) if x.yanked => bail!(
+                "`{}@{}` is yanked in registry {}; vetting it would not make it usable",
+                r.krate,
+                r.version,
+                reg.describe()
+            ),
+            Some(_) => {}
+        }
+    }
+
+    let shown = path
+        .strip_prefix(&ws.root)
+        .unwrap_or(path)
+        .display()
+        .to_string();
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(anyhow!("cannot read {shown}: {e}")),
+    };
+    // The file must be a valid policy before we touch it.
+    let before = Policy::parse(&shown, &text)?;
+    let (after, outcomes) = record(&shown, &text, releases, reason)?;
+    let checked = Policy::parse(&shown, &after)
+        .map_err(|e| anyhow!("internal error: the edited {shown} is not a valid policy: {e:#}"))?;
+    for r in releases {
+        if !checked.is_vetted(&r.krate, &r.version) {
+            bail!(
+                "internal error: {}@{} is not vetted after the edit",
+                r.krate,
+                r.version
+            );
+        }
+    }
+    if checked.vetted.len() < before.vetted.len() {
+        bail!("internal error: the edit lost a [[vetted]] entry");
+    }
+    if after != text {
+        crate::write::write_atomic(path, after.as_bytes())
+            .map_err(|e| anyhow!("cannot write {shown}: {e:#}"))?;
+    }
+    Ok(outcomes)
+}
+
+/// The registry a crate comes from: the one a manifest names it from,
+/// else the one Cargo.lock locks it from, else crates.io.
+fn registry_of(
+    ws: &Workspace,
+    sources: &mut Sources,
+    krate: &str,
+) -> Result<crate::cargo_config::Registry> {
+    let from_manifest = ws
+        .manifests
+        .iter()
+        .flat_map(|m| &m.deps)
+        .find_map(|d| match &d.source {
+            DepSource::Registry { registry, .. } if d.package == krate => Some(registry.clone()),
+            _ => None,
+        });
+    if let Some(name) = from_manifest {
+        return sources.for_dependency(name.as_deref());
+    }
+    if let Some(lock) = &ws.lockfile
+        && let Some(p) = lock.named(krate).find(|p| p.source.is_registry())
+        && let Source::Registry(s) = &p.source
+    {
+        return sources.for_lock_source(s);
+    }
+    sources.for_dependency(None)
+}
+
+/// Adds each release to pin.toml's text: to the `[[vetted]]` entry for the
+/// same crate and reason when there is one, else as a new entry at the end.
+pub fn record(
+    shown: &str,
+    text: &str,
+    releases: &[Release],
+    reason: &str,
+) -> Result<(String, Vec<Outcome>)> {
+    let mut doc: DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| anyhow!("{shown}: {}", e.message()))?;
+    if !doc.contains_key("vetted") {
+        doc.insert("vetted", Item::ArrayOfTables(ArrayOfTables::new()));
+    }
+    let Some(list) = doc.get_mut("vetted").and_then(Item::as_array_of_tables_mut) else {
+        bail!("{shown}: `vetted` must be written as [[vetted]] tables for `allow` to add to it");
+    };
+    let mut outcomes = Vec::new();
+    for r in releases {
+        let v = r.version.to_string();
+        let already = list.iter().any(|t| {
+            t.get("crate").and_then(Item::as_str) == Some(r.krate.as_str())
+                && t.get("versions")
+                    .and_then(Item::as_array)
+                    .is_some_and(|a| a.iter().any(|x| x.as_str() == Some(v.as_str())))
+        });
+        if already {
+            outcomes.push(Outcome {
+                release: r.clone(),
+                added: false,
+            });
+            continue;
+        }
+        let same = list.iter_mut().find(|t| {
+            t.get("crate").and_then(Item::as_str) == Some(r.krate.as_str())
+                && t.get("reason").and_then(Item::as_str) == Some(reason)
+        });
+        match same
+            .and_then(|t| t.get_mut("versions"))
+            .and_then(Item::as_array_mut)
+        {
+            Some(a) => a.push(v),
+            None => {
+                let mut t = Table::new();
+                t.insert("crate", value(r.krate.as_str()));
+                let mut a = Array::new();
+                a.push(v);
+                t.insert("versions", value(a));
+                t.insert("reason", value(reason));
+                list.push(t);
+            }
+        }
+        outcomes.push(Outcome {
+            release: r.clone(),
+            added: true,
+        });
+    }
+    Ok((doc.to_string(), outcomes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rel(s: &str) -> Release {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn parses_crate_at_version() {
+        assert_eq!(
+            rel("serde@1.0.229"),
+            Release {
+                krate: "serde".into(),
+                version: Version::new(1, 0, 229)
+            }
+        );
+        assert!(
+            "serde"
+                .parse::<Release>()
+                .unwrap_err()
+                .contains("CRATE@VERSION")
+        );
+        assert!(
+            "serde@1.0"
+                .parse::<Release>()
+                .unwrap_err()
+                .contains("full version")
+        );
+        assert!("@1.0.0".parse::<Release>().is_err());
+        assert!("../x@1.0.0".parse::<Release>().is_err());
+    }
+
+    #[test]
+    fn keeps_comments_and_order_and_groups_by_reason() {
+        let text = "# our policy\n[rules]\ncaret = \"warn\" # for now\n\n[[vetted]]\ncrate = \"alpha\" # the core\nversions = [\"1.0.0\"]\nreason = \"read the diff\"\n";
+        let (after, out) = record(
+            "pin.toml",
+            text,
+            &[rel("alpha@1.2.0"), rel("alpha@1.0.0"), rel("beta@0.1.0")],
+            "read the diff",
+        )
+        .unwrap();
+        assert_eq!(
+            after,
+            "# our policy\n[rules]\ncaret = \"warn\" # for now\n\n[[vetted]]\ncrate = \"alpha\" # the core\nversions = [\"1.0.0\", \"1.2.0\"]\nreason = \"read the diff\"\n\n[[vetted]]\ncrate = \"beta\"\nversions = [\"0.1.0\"]\nreason = \"read the diff\"\n"
+        );
+        assert_eq!(
+            out.iter().map(|o| o.added).collect::<Vec<_>>(),
+            [true, false, true]
+        );
+        // Another reason gets its own entry.
+        let (again, _) = record("pin.toml", &after, &[rel("alpha@1.3.0")], "fuzzed it").unwrap();
+        assert!(again.ends_with(
+            "[[vetted]]\ncrate = \"alpha\"\nversions = [\"1.3.0\"]\nreason = \"fuzzed it\"\n"
+        ));
+        let p = Policy::parse("pin.toml", &again).unwrap();
+        assert!(p.is_vetted("alpha", &Version::new(1, 3, 0)));
+        assert!(p.is_vetted("alpha", &Version::new(1, 2, 0)));
+    }
+
+    #[test]
+    fn creates_the_file_content_from_nothing() {
+        let (after, _) = record("pin.toml", "", &[rel("q@0.6.0")], "ok").unwrap();
+        assert_eq!(
+            after,
+            "[[vetted]]\ncrate = \"q\"\nversions = [\"0.6.0\"]\nreason = \"ok\"\n"
+        );
+    }
+
+    #[test]
+    fn refuses_a_vetted_key_it_cannot_extend() {
+        let e = record("pin.toml", "vetted = 1\n", &[rel("q@0.6.0")], "ok").unwrap_err();
+        assert!(e.to_string().contains("[[vetted]]"), "{e}");
+    }
+}

@@ -1,0 +1,157 @@
+//! `cargo pin outdated`: for every registry requirement as written, the
+//! locked version, the latest release, and every newer release with what
+//! holds it back (yanked, prerelease, too new, Rust too old, unvetted).
+
+use std::sync::Arc;
+
+use anyhow::Result;
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::cargo_config::Registry;
+use crate::manifest::{DepSource, Dependency, Manifest, TableKind};
+use crate::policy::Policy;
+use crate::registry::{Index, Progress};
+use crate::release_status::{self, Judge, Status};
+use crate::sources::{self, Sources};
+use crate::workspace::Workspace;
+
+/// One registry requirement and the releases newer than its locked one.
+/// Field names are the JSON contract.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Entry {
+    pub manifest: String,
+    pub line: usize,
+    pub table: String,
+    pub name: String,
+    pub package: String,
+    pub requirement: String,
+    /// The locked version the requirement resolves to.
+    pub locked: Option<String>,
+    /// The newest release neither yanked nor a prerelease (semver order).
+    pub latest: Option<String>,
+    /// Every release newer than `locked` (semver order, lowest first);
+    /// empty when nothing is locked.
+    pub releases: Vec<ReleaseEntry>,
+}
+
+/// One release newer than the locked one.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ReleaseEntry {
+    pub version: String,
+    /// RFC 3339, or null when the registry does not say.
+    pub published: Option<String>,
+    pub yanked: bool,
+    pub status: Status,
+}
+
+impl Entry {
+    /// The newest release newer than `locked` that is vetted.
+    pub fn newest_vetted(&self) -> Option<&ReleaseEntry> {
+        self.releases
+            .iter()
+            .rev()
+            .find(|r| r.status == Status::Vetted)
+    }
+}
+
+/// The requirements `outdated` reports: every registry dependency as
+/// written (exact pins included), not inherited, path, git or `[patch]`.
+pub fn requirements(ws: &Workspace) -> impl Iterator<Item = (&Manifest, &Dependency)> {
+    ws.manifests.iter().flat_map(|m| {
+        m.deps.iter().filter_map(move |d| match &d.source {
+            DepSource::Registry { .. } if d.kind != TableKind::Patch => Some((m, d)),
+            _ => None,
+        })
+    })
+}
+
+fn registry_name(dep: &Dependency) -> Option<&str> {
+    match &dep.source {
+        DepSource::Registry { registry, .. } => registry.as_deref(),
+        _ => None,
+    }
+}
+
+fn written(dep: &Dependency) -> String {
+    match &dep.source {
+        DepSource::Registry { requirement, .. } => {
+            requirement.clone().unwrap_or_else(|| "*".to_string())
+        }
+        _ => String::new(),
+    }
+}
+
+/// Fetches what `outdated` needs and builds its entries.
+pub fn run(
+    ws: &Workspace,
+    policy: &Policy,
+    sources: &mut Sources,
+    now: Timestamp,
+    offline: bool,
+    progress: Arc<dyn Progress>,
+) -> Result<Vec<Entry>> {
+    let mut wanted = Vec::new();
+    let mut regs = Vec::new();
+    for (_, dep) in requirements(ws) {
+        let reg = sources.for_dependency(registry_name(dep))?;
+        wanted.push((reg.clone(), dep.package.clone()));
+        regs.push(reg);
+    }
+    let index = sources.fetch(&wanted, offline, progress)?;
+    Ok(entries(ws, policy, &regs, &index, now))
+}
+
+/// Builds the entries from fetched data; `regs` holds each requirement's
+/// registry, in [`requirements`] order.
+pub fn entries(
+    ws: &Workspace,
+    policy: &Policy,
+    regs: &[Registry],
+    index: &Index,
+    now: Timestamp,
+) -> Vec<Entry> {
+    let lock = ws.lockfile.as_ref();
+    let mut out = Vec::new();
+    for ((m, dep), reg) in requirements(ws).zip(regs) {
+        let requirement = written(dep);
+        let locked = crate::requirement::classify(&requirement)
+            .ok()
+            .and_then(|req| {
+                lock.and_then(|l| l.resolve_registry(&dep.package, &req.req, m.package.as_deref()))
+            })
+            .map(|p| p.version.clone());
+        let all = index.releases(reg, &dep.package).unwrap_or(&[]);
+        let judge = Judge {
+            now,
+            cooldown: sources::cooldown(policy, reg),
+            rust_version: ws.rust_version.as_ref(),
+            policy,
+        };
+        let releases = match &locked {
+            None => Vec::new(),
+            Some(l) => all
+                .iter()
+                .filter(|r| r.version > *l)
+                .map(|r| ReleaseEntry {
+                    version: r.version.to_string(),
+                    published: r.pubtime.map(|t| t.to_string()),
+                    yanked: r.yanked,
+                    status: judge.status(&dep.package, r),
+                })
+                .collect(),
+        };
+        out.push(Entry {
+            manifest: m.rel.clone(),
+            line: dep.line,
+            table: dep.table.clone(),
+            name: dep.name.clone(),
+            package: dep.package.clone(),
+            requirement,
+            locked: locked.map(|v| v.to_string()),
+            latest: release_status::latest(all).map(|r| r.version.to_string()),
+            releases,
+        });
+    }
+    out
+}

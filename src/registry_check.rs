@@ -1,0 +1,123 @@
+//! `cargo pin check --registry`: the registry rules, over every registry
+//! package in Cargo.lock, direct or transitive. `yanked`: the locked
+//! version was yanked. `too-new`: it is younger than the cooldown.
+//! `unvetted` (only with `require-vetted = true`): a direct dependency's
+//! locked version no reviewer vetted.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use anyhow::{Result, bail};
+use jiff::Timestamp;
+
+use crate::finding::Finding;
+use crate::lockfile::Source;
+use crate::manifest::{DepSource, TableKind};
+use crate::policy::Policy;
+use crate::registry::Progress;
+use crate::release_status::{Judge, human_age};
+use crate::rule::Rule;
+use crate::sources::{self, Sources};
+use crate::workspace::Workspace;
+
+/// Fetches every locked registry package and returns the registry
+/// findings, before levels and exemptions apply.
+pub fn run(
+    ws: &Workspace,
+    policy: &Policy,
+    sources: &mut Sources,
+    now: Timestamp,
+    offline: bool,
+    progress: Arc<dyn Progress>,
+) -> Result<Vec<Finding>> {
+    let Some(lock) = ws.lockfile.as_ref() else {
+        return Ok(Vec::new());
+    };
+    let mut locked = Vec::new();
+    for p in &lock.packages {
+        if let Source::Registry(s) = &p.source {
+            locked.push((p, sources.for_lock_source(s)?));
+        }
+    }
+    let wanted: Vec<_> = locked
+        .iter()
+        .map(|(p, r)| (r.clone(), p.name.clone()))
+        .collect();
+    let index = sources.fetch(&wanted, offline, progress)?;
+
+    // Direct dependencies: crates some manifest names as a registry
+    // requirement.
+    let direct: HashSet<&str> = ws
+        .manifests
+        .iter()
+        .flat_map(|m| &m.deps)
+        .filter(|d| matches!(d.source, DepSource::Registry { .. }) && d.kind != TableKind::Patch)
+        .map(|d| d.package.as_str())
+        .collect();
+
+    let mut out = Vec::new();
+    for (p, reg) in &locked {
+        let Some(releases) = index.releases(reg, &p.name) else {
+            bail!(
+                "internal error: no index data for `{}` from registry {}",
+                p.name,
+                reg.describe()
+            );
+        };
+        let Some(release) = releases.iter().find(|r| r.version == p.version) else {
+            bail!(
+                "Cargo.lock:{}: registry {} has no release {} of `{}` (was it deleted, or is Cargo.lock from another registry?)",
+                p.line,
+                reg.describe(),
+                p.version,
+                p.name
+            );
+        };
+        let judge = Judge {
+            now,
+            cooldown: sources::cooldown(policy, reg),
+            rust_version: ws.rust_version.as_ref(),
+            policy,
+        };
+        let finding = |rule: Rule, message: String| {
+            let mut f = Finding::file(rule, "Cargo.lock", Some(p.line), message);
+            f.name = Some(p.name.clone());
+            f.package = Some(p.name.clone());
+            f.locked = Some(p.version.to_string());
+            f
+        };
+        if release.yanked {
+            out.push(finding(
+                Rule::Yanked,
+                format!(
+                    "`{} {}` is locked, and was yanked from {}",
+                    p.name, p.version, reg.name
+                ),
+            ));
+        }
+        if judge.too_new(release) {
+            let age = judge.age(release).map(human_age).unwrap_or_default();
+            let cooldown = judge.cooldown.map(human_age).unwrap_or_default();
+            out.push(finding(
+                Rule::TooNew,
+                format!(
+                    "`{} {}` was published {age} ago, less than the {cooldown} cooldown",
+                    p.name, p.version
+                ),
+            ));
+        }
+        if policy.require_vetted
+            && direct.contains(p.name.as_str())
+            && !policy.is_vetted(&p.name, &p.version)
+        {
+            out.push(finding(
+                Rule::Unvetted,
+                format!(
+                    "`{} {}` is a direct dependency no reviewer vetted; `cargo pin allow {}@{} --reason ...` records a review",
+                    p.name, p.version, p.name, p.version
+                ),
+            ));
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,523 @@
+//! Markdown reports: a page a reviewer reads in a pull-request comment or a
+//! CI job summary (`$GITHUB_STEP_SUMMARY`).
+//!
+//! The building blocks are shared by every command's Markdown report:
+//! [`Md`] (text that is safe to put anywhere, built by escaping), [`Table`]
+//! (a GitHub-flavoured table) and [`details`] (a collapsed section, so that a
+//! report with thousands of rows stays readable). Anything that comes from a
+//! manifest, a lockfile or a registry goes through [`Md::text`] or
+//! [`Md::code`]: a crate name or a requirement must never be able to break a
+//! table or inject HTML.
+
+use std::fmt;
+
+use super::SourceRoot;
+use crate::finding::{Finding, Report};
+use crate::rule::{Level, Rule};
+
+/// More rows than this in a report, and its long sections are collapsed.
+pub const COLLAPSE_ROWS: usize = 25;
+
+/// A piece of Markdown that is safe inline: in a paragraph, a list item or
+/// a table cell. It never holds a line break or an unescaped `|`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Md(String);
+
+impl Md {
+    /// Plain text, escaped: it renders as written.
+    pub fn text(s: &str) -> Md {
+        Md(escape(s))
+    }
+
+    /// Plain text in a code span, e.g. a requirement or a version.
+    pub fn code(s: &str) -> Md {
+        let s = one_line(s);
+        if s.is_empty() || s.contains('|') {
+            // A `|` cannot be escaped inside a backtick span in every
+            // context (in a table it needs `\|`, which shows elsewhere), so
+            // such text is an HTML code element with escaped contents.
+            return Md(format!("<code>{}</code>", escape(&s)));
+        }
+        let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+        let fence = "`".repeat(longest + 1);
+        let pad = if s.starts_with(['`', ' ']) || s.ends_with(['`', ' ']) {
+            " "
+        } else {
+            ""
+        };
+        Md(format!("{fence}{pad}{s}{pad}{fence}"))
+    }
+
+    /// A link around `text` to `url` (escaped for a Markdown destination).
+    pub fn link(text: Md, url: &str) -> Md {
+        Md(format!("[{}]({})", text.0, escape_url(url)))
+    }
+
+    /// `text` in bold.
+    pub fn bold(text: Md) -> Md {
+        Md(format!("**{}**", text.0))
+    }
+
+    /// Markdown written by us (a rule's remedy, a heading's emphasis),
+    /// trusted as is; line breaks become spaces.
+    pub fn raw(s: &str) -> Md {
+        Md(one_line(s).replace('|', "\\|"))
+    }
+
+    /// `parts` joined by `sep` (plain text, escaped).
+    pub fn join(parts: impl IntoIterator<Item = Md>, sep: &str) -> Md {
+        let sep = escape(sep);
+        Md(parts
+            .into_iter()
+            .map(|m| m.0)
+            .collect::<Vec<_>>()
+            .join(&sep))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Display for Md {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.replace("\r\n", " ").replace(['\r', '\n'], " ")
+}
+
+/// Backslash-escapes every character Markdown (or inline HTML) could read
+/// as syntax. CommonMark allows a backslash before any ASCII punctuation.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in one_line(s).chars() {
+        if matches!(
+            c,
+            '\\' | '`'
+                | '*'
+                | '_'
+                | '['
+                | ']'
+                | '<'
+                | '>'
+                | '|'
+                | '~'
+                | '&'
+                | '#'
+                | '!'
+                | '('
+                | ')'
+                | '{'
+                | '}'
+                | '$'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Percent-encodes what would end or break a link destination.
+fn escape_url(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for b in url.bytes() {
+        match b {
+            b' ' | b'(' | b')' | b'<' | b'>' | b'|' | b'\\' | b'`' | b'"' | b'[' | b']' => {
+                out.push_str(&format!("%{b:02X}"))
+            }
+            b if b.is_ascii_control() || !b.is_ascii() => out.push_str(&format!("%{b:02X}")),
+            b => out.push(b as char),
+        }
+    }
+    out
+}
+
+/// Column alignment in a [`Table`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Right,
+}
+
+/// A GitHub-flavoured Markdown table. Cells are [`Md`], so they are
+/// escaped already; short rows are padded.
+#[derive(Debug, Clone)]
+pub struct Table {
+    header: Vec<Md>,
+    align: Vec<Align>,
+    rows: Vec<Vec<Md>>,
+}
+
+impl Table {
+    /// A table with these column titles (plain text).
+    pub fn new(header: &[&str]) -> Table {
+        Table {
+            header: header.iter().map(|h| Md::text(h)).collect(),
+            align: vec![Align::Left; header.len()],
+            rows: Vec::new(),
+        }
+    }
+
+    /// Aligns `column` (0-based) to the right, for numbers.
+    pub fn right(mut self, column: usize) -> Table {
+        if let Some(a) = self.align.get_mut(column) {
+            *a = Align::Right;
+        }
+        self
+    }
+
+    pub fn row(&mut self, cells: Vec<Md>) {
+        self.rows.push(cells);
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The table, ending with a newline.
+    pub fn render(&self) -> String {
+        let width = self.header.len();
+        let mut out = String::new();
+        let line = |out: &mut String, cells: &mut dyn Iterator<Item = &str>| {
+            out.push('|');
+            for c in cells {
+                out.push(' ');
+                out.push_str(c);
+                out.push_str(" |");
+            }
+            out.push('\n');
+        };
+        line(&mut out, &mut self.header.iter().map(Md::as_str));
+        let rule: Vec<&str> = self
+            .align
+            .iter()
+            .map(|a| match a {
+                Align::Left => "---",
+                Align::Right => "--:",
+            })
+            .collect();
+        line(&mut out, &mut rule.into_iter());
+        for row in &self.rows {
+            let mut cells = row
+                .iter()
+                .map(Md::as_str)
+                .chain(std::iter::repeat(""))
+                .take(width.max(row.len()));
+            line(&mut out, &mut cells);
+        }
+        out
+    }
+}
+
+/// A collapsed section: `summary` (plain text) shown, `body` (Markdown) on
+/// a click. Blank lines around the body let GitHub render Markdown in it.
+pub fn details(summary: &str, body: &str) -> String {
+    let summary = summary
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    format!(
+        "<details><summary>{}</summary>\n\n{}\n</details>\n",
+        one_line(&summary),
+        body.trim_end()
+    )
+}
+
+/// `n thing` or `n things`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `check --format markdown`.
+pub fn check(report: &Report, root: &SourceRoot) -> String {
+    let s = &report.summary;
+    let mut out = String::new();
+    if s.deny > 0 {
+        out.push_str(&format!(
+            "## ❌ cargo pin check: {}\n\n",
+            count(s.deny, "deny-level finding", "deny-level findings")
+        ));
+    } else {
+        out.push_str(&format!(
+            "## ✅ cargo pin check: no deny-level finding{}\n\n",
+            if s.warn > 0 {
+                format!(" ({})", count(s.warn, "warning", "warnings"))
+            } else {
+                String::new()
+            }
+        ));
+    }
+    out.push_str(&summary_line(report));
+    if report.findings.is_empty() {
+        out.push_str("\nEvery requirement is pinned exactly.\n");
+        return out;
+    }
+    out.push_str("\n### Rules\n\n");
+    out.push_str(&rule_table(&report.findings).render());
+    out.push_str(&findings_section(report, root));
+    let file_findings: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.name.is_none())
+        .collect();
+    if !file_findings.is_empty() {
+        out.push_str("\n### Workspace files\n\n");
+        for f in file_findings {
+            out.push_str(&format!(
+                "- {} {} at {}: {}\n",
+                Md::bold(Md::text(f.level.as_str())),
+                rule_link(f.rule),
+                location(f, root),
+                Md::text(&f.message)
+            ));
+        }
+    }
+    out
+}
+
+fn summary_line(report: &Report) -> String {
+    let s = &report.summary;
+    let mut parts = vec![format!("{} deny", s.deny), format!("{} warn", s.warn)];
+    if s.exempted > 0 {
+        parts.push(format!("{} exempted", s.exempted));
+    }
+    if s.allowed > 0 {
+        parts.push(format!("{} allowed", s.allowed));
+    }
+    format!(
+        "{} — {} in {}, {} pinned exactly.\n",
+        parts.join(", "),
+        count(s.requirements, "requirement", "requirements"),
+        count(s.manifests, "manifest", "manifests"),
+        s.pinned
+    )
+}
+
+fn rule_link(rule: Rule) -> Md {
+    Md::link(Md::code(rule.id()), &super::rules_url())
+}
+
+/// Findings per rule, with the rule's level in this run and its remedy.
+fn rule_table(findings: &[Finding]) -> Table {
+    let mut t = Table::new(&["rule", "level", "findings", "remedy"]).right(2);
+    for rule in Rule::ALL {
+        let of_rule: Vec<&Finding> = findings.iter().filter(|f| f.rule == *rule).collect();
+        let Some(first) = of_rule.first() else {
+            continue;
+        };
+        t.row(vec![
+            rule_link(*rule),
+            Md::text(first.level.as_str()),
+            Md::text(&of_rule.len().to_string()),
+            Md::raw(rule.remedy()),
+        ]);
+    }
+    t
+}
+
+/// One table of dependency findings per manifest; collapsed when long.
+fn findings_section(report: &Report, root: &SourceRoot) -> String {
+    let mut groups: Vec<(&str, Vec<&Finding>)> = Vec::new();
+    for f in report.findings.iter().filter(|f| f.name.is_some()) {
+        match groups.iter_mut().find(|(m, _)| *m == f.manifest) {
+            Some((_, v)) => v.push(f),
+            None => groups.push((&f.manifest, vec![f])),
+        }
+    }
+    if groups.is_empty() {
+        return String::new();
+    }
+    let total: usize = groups.iter().map(|(_, v)| v.len()).sum();
+    let collapse = total > COLLAPSE_ROWS;
+    let mut out = String::from("\n### Findings\n");
+    for (manifest, findings) in groups {
+        let mut t = Table::new(&[
+            "file:line",
+            "level",
+            "rule",
+            "dependency",
+            "requirement",
+            "locked",
+            "suggested pin",
+        ]);
+        for f in &findings {
+            t.row(vec![
+                location(f, root),
+                Md::text(f.level.as_str()),
+                Md::code(f.rule.id()),
+                dependency(f),
+                f.requirement.as_deref().map_or_else(dash, Md::code),
+                f.locked.as_deref().map_or_else(dash, Md::code),
+                f.fix.as_deref().map_or_else(dash, Md::code),
+            ]);
+        }
+        let path = root.path(manifest);
+        let deny = findings.iter().filter(|f| f.level == Level::Deny).count();
+        let counts = format!(
+            "{}: {deny} deny, {} warn",
+            count(findings.len(), "finding", "findings"),
+            findings.len() - deny
+        );
+        if collapse {
+            out.push('\n');
+            out.push_str(&details(&format!("{path} — {counts}"), &t.render()));
+        } else {
+            out.push_str(&format!("\n#### {} — {counts}\n\n", Md::code(&path)));
+            out.push_str(&t.render());
+        }
+    }
+    out
+}
+
+fn dash() -> Md {
+    Md::text("—")
+}
+
+/// `file:line` as code, linked to the file's page when the address is known.
+fn location(f: &Finding, root: &SourceRoot) -> Md {
+    let path = root.path(&f.manifest);
+    let shown = match f.line {
+        Some(l) => Md::code(&format!("{path}:{l}")),
+        None => Md::code(&path),
+    };
+    match (&root.web, f.line) {
+        (Some(web), Some(l)) => Md::link(shown, &format!("{web}{path}#L{l}")),
+        (Some(web), None) => Md::link(shown, &format!("{web}{path}")),
+        (None, _) => shown,
+    }
+}
+
+/// `name`, or `name` (`package`) when renamed.
+fn dependency(f: &Finding) -> Md {
+    let name = f.name.as_deref().unwrap_or("");
+    match f.package.as_deref() {
+        Some(p) if p != name => Md(format!("{} ({})", Md::code(name), Md::code(p))),
+        _ => Md::code(name),
+    }
+}
+
+/// A fenced code block, its fence longer than any backtick run inside.
+pub fn fenced(lang: &str, body: &str) -> String {
+    let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    format!("{fence}{lang}\n{}\n{fence}\n", body.trim_end_matches('\n'))
+}
+
+/// `fix --format markdown`: what was (or would be) pinned, what was left
+/// and why, and the diff, collapsed.
+pub fn fix(plan: &crate::fix::Plan, dry_run: bool) -> String {
+    let mut out = String::new();
+    let verb = if dry_run { "would pin" } else { "pinned" };
+    out.push_str(&format!(
+        "## cargo pin fix{}: {verb} {} in {}\n\n",
+        if dry_run { " (dry run)" } else { "" },
+        count(plan.edits.len(), "requirement", "requirements"),
+        count(plan.files.len(), "file", "files"),
+    ));
+    if !plan.edits.is_empty() {
+        let mut t = Table::new(&["location", "dependency", "rule", "from", "to"]);
+        for e in &plan.edits {
+            t.row(vec![
+                Md::code(&format!("{}:{}", e.manifest, e.line)),
+                Md::code(&e.name),
+                Md::text(e.rule.id()),
+                Md::code(&e.from),
+                Md::code(&e.to),
+            ]);
+        }
+        let body = t.render();
+        if t.len() > 25 {
+            out.push_str(&details(&format!("{} edits", t.len()), &body));
+        } else {
+            out.push_str(&body);
+        }
+        out.push('\n');
+    }
+    if !plan.left.is_empty() {
+        out.push_str(&format!("### Left as they are ({})\n\n", plan.left.len()));
+        let mut t = Table::new(&["location", "dependency", "requirement", "why"]);
+        for l in &plan.left {
+            t.row(vec![
+                Md::code(&format!("{}:{}", l.manifest, l.line)),
+                Md::code(&l.name),
+                Md::code(&l.requirement),
+                Md::text(&l.reason),
+            ]);
+        }
+        out.push_str(&t.render());
+        out.push('\n');
+    }
+    if !plan.files.is_empty() {
+        out.push_str(&details("diff", &fenced("diff", &plan.diff())));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped() {
+        assert_eq!(Md::text("a|b").as_str(), "a\\|b");
+        assert_eq!(
+            Md::text("<img src=x> *x* [l](u)").as_str(),
+            "\\<img src=x\\> \\*x\\* \\[l\\]\\(u\\)"
+        );
+        assert_eq!(Md::text("line\nbreak\r\nx").as_str(), "line break x");
+        assert_eq!(Md::text("once_cell").as_str(), "once\\_cell");
+    }
+
+    #[test]
+    fn code_spans_survive_backticks_and_pipes() {
+        assert_eq!(Md::code("=1.2.3").as_str(), "`=1.2.3`");
+        assert_eq!(Md::code("a`b").as_str(), "``a`b``");
+        assert_eq!(Md::code("`x").as_str(), "`` `x ``");
+        assert_eq!(Md::code(">=1, <2").as_str(), "`>=1, <2`");
+        assert_eq!(Md::code("a|b<c").as_str(), "<code>a\\|b\\<c</code>");
+        assert_eq!(Md::code("").as_str(), "<code></code>");
+        assert!(!Md::code("a\nb").as_str().contains('\n'));
+    }
+
+    #[test]
+    fn links_keep_their_destination_whole() {
+        assert_eq!(
+            Md::link(Md::text("x"), "https://e.com/a b(c)").as_str(),
+            "[x](https://e.com/a%20b%28c%29)"
+        );
+    }
+
+    #[test]
+    fn tables_pad_short_rows_and_never_break() {
+        let mut t = Table::new(&["a", "b|c"]).right(1);
+        t.row(vec![Md::text("x|y")]);
+        t.row(vec![Md::raw("p\nq"), Md::code("a|b")]);
+        assert_eq!(
+            t.render(),
+            "| a | b\\|c |\n| --- | --: |\n| x\\|y |  |\n| p q | <code>a\\|b</code> |\n"
+        );
+        // Every line has the same number of unescaped pipes.
+        for line in t.render().lines() {
+            assert_eq!(line.replace("\\|", "").matches('|').count(), 3, "{line}");
+        }
+    }
+
+    #[test]
+    fn details_escape_their_summary() {
+        let d = details("a <b> & c", "| x |\n");
+        assert!(d.starts_with("<details><summary>a &lt;b&gt; &amp; c</summary>\n\n| x |\n"));
+        assert!(d.ends_with("</details>\n"));
+    }
+}

@@ -1,0 +1,87 @@
+//! Reports of `cargo pin upgrade`: what moved (or would), and what each
+//! newer release is held back by.
+
+use comfy_table::Cell;
+use serde::Serialize;
+
+use super::Style;
+use crate::upgrade::{Held, Plan};
+
+fn held_text(held: &[Held]) -> String {
+    held.iter()
+        .rev()
+        .map(|h| format!("{} {}", h.version, h.status))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The human report: a table of rewritten requirements, one line per lock
+/// move and per crate held where it is, and a summary.
+pub fn human(plan: &Plan, dry_run: bool, style: &Style) -> String {
+    let mut out = String::new();
+    let rewrites: Vec<_> = plan.moves.iter().flat_map(|m| &m.requirements).collect();
+    if !rewrites.is_empty() {
+        let mut t = super::human::table(style, &["location", "dependency", "from", "to"]);
+        for r in rewrites {
+            t.add_row(vec![
+                Cell::new(format!("{}:{}", r.manifest, r.line)),
+                Cell::new(&r.name),
+                Cell::new(&r.from),
+                Cell::new(&r.to),
+            ]);
+        }
+        out.push_str(&t.to_string());
+        out.push('\n');
+    }
+    let verb = if dry_run { "would move" } else { "moved" };
+    for m in &plan.moves {
+        out.push_str(&format!("{} {verb} {} -> {}", m.package, m.from, m.to));
+        if !m.held_back.is_empty() {
+            out.push_str(&format!(" (held back: {})", held_text(&m.held_back)));
+        }
+        out.push('\n');
+    }
+    for s in &plan.stays {
+        if s.held_back.is_empty() {
+            continue;
+        }
+        out.push_str(&format!(
+            "{} stays at {}: {}\n",
+            s.package,
+            s.locked,
+            held_text(&s.held_back)
+        ));
+    }
+    let current = plan.stays.iter().filter(|s| s.held_back.is_empty()).count();
+    out.push_str(&format!(
+        "{} {} to a vetted release, {} held back, {} already at their newest release{}\n",
+        plan.moves.len(),
+        if dry_run { "would move" } else { "moved" },
+        plan.stays.len() - current,
+        current,
+        if dry_run {
+            " (dry run: nothing written)"
+        } else {
+            ""
+        }
+    ));
+    out
+}
+
+#[derive(Serialize)]
+struct Json<'a> {
+    schema_version: u32,
+    dry_run: bool,
+    moves: &'a [crate::upgrade::Move],
+    held: &'a [crate::upgrade::Stay],
+}
+
+/// `upgrade --format json`.
+pub fn json(plan: &Plan, dry_run: bool) -> String {
+    super::json::to_string(&Json {
+        schema_version: super::json::SCHEMA_VERSION,
+        dry_run,
+        moves: &plan.moves,
+        held: &plan.stays,
+    })
+}

@@ -1,0 +1,85 @@
+//! Which registry each dependency and each locked package comes from, as
+//! cargo's configuration for the workspace says, and the client options
+//! for a run. The glue between a [`Workspace`] and the [`registry`] client.
+//!
+//! [`registry`]: crate::registry
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Result, anyhow};
+use jiff::SignedDuration;
+
+use crate::cargo_config::{self, CargoConfig, Registry};
+use crate::policy::Policy;
+use crate::registry::{self, Cache, Index, Options, Progress};
+
+/// The registries of one workspace, resolved once each.
+#[derive(Debug)]
+pub struct Sources {
+    pub config: CargoConfig,
+    named: HashMap<Option<String>, Registry>,
+    by_source: HashMap<String, Registry>,
+}
+
+impl Sources {
+    /// Reads cargo's configuration as it applies at the workspace root.
+    pub fn load(root: &Path) -> Result<Sources> {
+        Ok(Sources {
+            config: CargoConfig::load(root, cargo_config::process_env())?,
+            named: HashMap::new(),
+            by_source: HashMap::new(),
+        })
+    }
+
+    /// The registry of a manifest dependency (`registry = "NAME"`, or
+    /// crates.io when `None`).
+    pub fn for_dependency(&mut self, name: Option<&str>) -> Result<Registry> {
+        let key = name.map(str::to_string);
+        if let Some(r) = self.named.get(&key) {
+            return Ok(r.clone());
+        }
+        let r = self.config.registry_named(name)?;
+        self.named.insert(key, r.clone());
+        Ok(r)
+    }
+
+    /// The registry of a locked package's `source`.
+    pub fn for_lock_source(&mut self, source: &str) -> Result<Registry> {
+        if let Some(r) = self.by_source.get(source) {
+            return Ok(r.clone());
+        }
+        let r = self.config.registry_for_source(source)?;
+        self.by_source.insert(source.to_string(), r.clone());
+        Ok(r)
+    }
+
+    /// Client options: `--offline` or cargo's `net.offline`, the cache
+    /// directory, cargo's HTTP settings.
+    pub fn options(&self, offline: bool) -> Result<Options> {
+        Ok(Options {
+            offline: offline || self.config.http.offline,
+            cache: Some(Cache::new(Cache::default_root().ok_or_else(|| {
+                anyhow!("cannot find a cache directory; set CARGO_PIN_CACHE_DIR")
+            })?)),
+            http: self.config.http.clone(),
+        })
+    }
+
+    /// Fetches every `(registry, crate)` in `wanted`.
+    pub fn fetch(
+        &self,
+        wanted: &[(Registry, String)],
+        offline: bool,
+        progress: Arc<dyn Progress>,
+    ) -> Result<Index> {
+        registry::fetch(wanted, &self.options(offline)?, progress)
+    }
+}
+
+/// The cooldown for releases of `registry`: pin.toml's `min-release-age`,
+/// else cargo's minimum publish age for that registry.
+pub fn cooldown(policy: &Policy, registry: &Registry) -> Option<SignedDuration> {
+    policy.min_release_age.or(registry.min_publish_age)
+}

@@ -1,0 +1,389 @@
+//! `cargo pin upgrade [CRATE…]`: move pins to the newest release a
+//! reviewer vetted that is also not yanked, old enough for the cooldown and
+//! within the workspace's `rust-version` — never to an unvetted release —
+//! then bring Cargo.lock along through cargo
+//! (`cargo update -p CRATE@OLD --precise NEW`).
+//!
+//! Manifests are rewritten with the same byte-exact edits as `fix`
+//! ([`crate::edit`]): every edit is planned and checked first, then all
+//! files are written or none; should cargo then fail to update the lock,
+//! every file is put back as it was.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Result, anyhow, bail};
+use jiff::Timestamp;
+use semver::Version;
+use serde::Serialize;
+
+use crate::edit::{self, TextEdit};
+use crate::manifest::{self, DepSource, Dependency, Manifest};
+use crate::outdated::requirements;
+use crate::policy::Policy;
+use crate::registry::Progress;
+use crate::release_status::{Judge, Status};
+use crate::requirement;
+use crate::sources::{self, Sources};
+use crate::workspace::Workspace;
+
+/// One requirement rewritten.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Rewrite {
+    pub manifest: String,
+    pub line: usize,
+    pub table: String,
+    pub name: String,
+    pub from: String,
+    pub to: String,
+}
+
+/// One locked version moved, and the requirements that move with it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Move {
+    pub package: String,
+    pub from: String,
+    pub to: String,
+    pub requirements: Vec<Rewrite>,
+    /// Newer releases it did not move to, and why.
+    pub held_back: Vec<Held>,
+}
+
+/// A newer release left alone.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Held {
+    pub version: String,
+    pub status: Status,
+}
+
+/// A locked version that stays, and what holds back every newer release.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Stay {
+    pub package: String,
+    pub locked: String,
+    pub held_back: Vec<Held>,
+}
+
+/// A file before and after.
+#[derive(Debug, Clone)]
+pub struct FileChange {
+    pub path: PathBuf,
+    pub rel: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// Everything `upgrade` would do.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub moves: Vec<Move>,
+    pub stays: Vec<Stay>,
+    pub files: Vec<FileChange>,
+}
+
+impl Plan {
+    /// The unified diff of the manifest changes.
+    pub fn diff(&self) -> String {
+        let mut out = String::new();
+        for f in &self.files {
+            let diff = similar::TextDiff::from_lines(&f.before, &f.after);
+            out.push_str(
+                &diff
+                    .unified_diff()
+                    .context_radius(3)
+                    .header(&format!("a/{}", f.rel), &format!("b/{}", f.rel))
+                    .to_string(),
+            );
+        }
+        out
+    }
+
+    /// The `cargo update` arguments each move needs.
+    pub fn cargo_updates(&self) -> Vec<Vec<String>> {
+        self.moves
+            .iter()
+            .map(|m| {
+                vec![
+                    "update".into(),
+                    "-p".into(),
+                    format!("{}@{}", m.package, m.from),
+                    "--precise".into(),
+                    m.to.clone(),
+                ]
+            })
+            .collect()
+    }
+}
+
+/// Requirements grouped by the locked version they share.
+type Groups<'a> = BTreeMap<(String, Version), Vec<(&'a Manifest, &'a Dependency)>>;
+
+/// Plans the upgrade of `crates` (every registry dependency when empty).
+/// Fetches from the registry; writes nothing.
+pub fn plan(
+    ws: &Workspace,
+    policy: &Policy,
+    sources: &mut Sources,
+    crates: &[String],
+    now: Timestamp,
+    offline: bool,
+    progress: Arc<dyn Progress>,
+) -> Result<Plan> {
+    let Some(lock) = ws.lockfile.as_ref() else {
+        bail!(
+            "{} has no Cargo.lock, so nothing is locked to upgrade from; run `cargo generate-lockfile` first",
+            ws.root.display()
+        );
+    };
+    for c in crates {
+        if !requirements(ws).any(|(_, d)| d.name == *c || d.package == *c) {
+            bail!("no registry dependency named `{c}` in the workspace");
+        }
+    }
+    let mut groups: Groups<'_> = BTreeMap::new();
+    let mut registries = BTreeMap::new();
+    for (m, dep) in requirements(ws) {
+        if !crates.is_empty() && !crates.iter().any(|c| *c == dep.name || *c == dep.package) {
+            continue;
+        }
+        let DepSource::Registry {
+            requirement,
+            registry,
+            ..
+        } = &dep.source
+        else {
+            continue;
+        };
+        let written = requirement.as_deref().unwrap_or("*");
+        let Ok(req) = requirement::classify(written) else {
+            continue;
+        };
+        // A requirement nothing is locked for (an unused workspace entry)
+        // has no lock entry to move.
+        let Some(locked) = lock.resolve_registry(&dep.package, &req.req, m.package.as_deref())
+        else {
+            continue;
+        };
+        registries
+            .entry(dep.package.clone())
+            .or_insert(sources.for_dependency(registry.as_deref())?);
+        groups
+            .entry((dep.package.clone(), locked.version.clone()))
+            .or_default()
+            .push((m, dep));
+    }
+    let wanted: Vec<_> = registries
+        .iter()
+        .map(|(k, r)| (r.clone(), k.clone()))
+        .collect();
+    let index = sources.fetch(&wanted, offline, progress)?;
+
+    let mut plan = Plan::default();
+    let mut by_file: BTreeMap<usize, Vec<(TextEdit, &Dependency, String)>> = BTreeMap::new();
+    for ((package, locked), deps) in &groups {
+        let Some(reg) = registries.get(package) else {
+            continue;
+        };
+        let judge = Judge {
+            now,
+            cooldown: sources::cooldown(policy, reg),
+            rust_version: ws.rust_version.as_ref(),
+            policy,
+        };
+        let newer: Vec<(&Version, Status)> = index
+            .releases(reg, package)
+            .unwrap_or(&[])
+            .iter()
+            .filter(|r| r.version > *locked)
+            .map(|r| (&r.version, judge.status(package, r)))
+            .collect();
+        let target = newer
+            .iter()
+            .rev()
+            .find(|(_, s)| *s == Status::Vetted)
+            .map(|(v, _)| (*v).clone());
+        let held = |above: Option<&Version>| -> Vec<Held> {
+            newer
+                .iter()
+                .filter(|(v, s)| {
+                    above.is_none_or(|a| *v > a)
+                        && !matches!(s, Status::Yanked | Status::Prerelease)
+                })
+                .map(|(v, s)| Held {
+                    version: v.to_string(),
+                    status: *s,
+                })
+                .collect()
+        };
+        let Some(target) = target else {
+            plan.stays.push(Stay {
+                package: package.clone(),
+                locked: locked.to_string(),
+                held_back: held(None),
+            });
+            continue;
+        };
+        let to = requirement::exact(&target);
+        let mut rewrites = Vec::new();
+        for (m, dep) in deps {
+            let idx = ws
+                .manifests
+                .iter()
+                .position(|x| std::ptr::eq(x, *m))
+                .ok_or_else(|| anyhow!("internal error: manifest not in workspace"))?;
+            let from = match &dep.source {
+                DepSource::Registry { requirement, .. } => {
+                    requirement.clone().unwrap_or_else(|| "*".into())
+                }
+                _ => continue,
+            };
+            let edits = edit::set_requirement(m, dep, &to).map_err(|reason| {
+                anyhow!(
+                    "{}:{}: cannot rewrite `{}`: {reason}",
+                    m.rel,
+                    dep.line,
+                    dep.name
+                )
+            })?;
+            for e in edits {
+                by_file.entry(idx).or_default().push((e, dep, to.clone()));
+            }
+            rewrites.push(Rewrite {
+                manifest: m.rel.clone(),
+                line: dep.line,
+                table: dep.table.clone(),
+                name: dep.name.clone(),
+                from,
+                to: to.clone(),
+            });
+        }
+        plan.moves.push(Move {
+            package: package.clone(),
+            from: locked.to_string(),
+            to: target.to_string(),
+            requirements: rewrites,
+            held_back: held(Some(&target)),
+        });
+    }
+
+    for (idx, planned) in by_file {
+        let m = &ws.manifests[idx];
+        let edits: Vec<TextEdit> = planned.iter().map(|(e, _, _)| e.clone()).collect();
+        let after = edit::apply(&m.text, &edits)?;
+        verify(m, &after, &planned)?;
+        plan.files.push(FileChange {
+            path: m.path.clone(),
+            rel: m.rel.clone(),
+            before: m.text.clone(),
+            after,
+        });
+    }
+    Ok(plan)
+}
+
+/// Re-parses an edited manifest: every planned requirement must read as
+/// planned and nothing else may have changed in its dependencies.
+fn verify(m: &Manifest, after: &str, planned: &[(TextEdit, &Dependency, String)]) -> Result<()> {
+    let re = manifest::parse(m.path.clone(), m.rel.clone(), after.to_string())
+        .map_err(|e| anyhow!("internal error: the edited {} does not parse: {e}", m.rel))?;
+    if re.deps.len() != m.deps.len() {
+        bail!("internal error: editing {} changed its dependencies", m.rel);
+    }
+    for (_, dep, want) in planned {
+        let ok = re.deps.iter().any(|d| {
+            d.table == dep.table
+                && d.name == dep.name
+                && matches!(&d.source, DepSource::Registry { requirement: Some(r), .. } if r == want)
+        });
+        if !ok {
+            bail!(
+                "internal error: the edit of `{}` in {} did not take",
+                dep.name,
+                m.rel
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Writes the manifests, then has cargo move each lock entry. When cargo
+/// fails, every file (manifests and Cargo.lock) is restored.
+pub fn apply(ws: &Workspace, plan: &Plan, offline: bool) -> Result<()> {
+    if plan.moves.is_empty() {
+        return Ok(());
+    }
+    let lock_path = ws.root.join("Cargo.lock");
+    let lock_before = std::fs::read(&lock_path)
+        .map_err(|e| anyhow!("cannot read {}: {e}", lock_path.display()))?;
+    let files: Vec<(PathBuf, Vec<u8>)> = plan
+        .files
+        .iter()
+        .map(|f| (f.path.clone(), f.after.clone().into_bytes()))
+        .collect();
+    crate::write::write_all(&files)?;
+    let restore = || {
+        let mut back: Vec<(PathBuf, Vec<u8>)> = plan
+            .files
+            .iter()
+            .map(|f| (f.path.clone(), f.before.clone().into_bytes()))
+            .collect();
+        back.push((lock_path.clone(), lock_before.clone()));
+        crate::write::write_all(&back)
+    };
+    for (m, args) in plan.moves.iter().zip(plan.cargo_updates()) {
+        // Changed manifests make cargo re-resolve what no longer matches, so
+        // an earlier update may already have moved this one.
+        let now = crate::lockfile::Lockfile::read(&lock_path)?;
+        let has = |v: &str| now.named(&m.package).any(|p| p.version.to_string() == v);
+        if has(&m.to) && !has(&m.from) {
+            continue;
+        }
+        if let Err(e) = cargo_update(ws, &args, offline) {
+            return match restore() {
+                Ok(()) => Err(e.context("nothing was changed")),
+                Err(r) => Err(e.context(format!("and restoring the files failed too: {r:#}"))),
+            };
+        }
+    }
+    // Cargo must have locked exactly the planned versions.
+    let after = crate::lockfile::Lockfile::read(&lock_path)?;
+    for m in &plan.moves {
+        let to = Version::parse(&m.to)?;
+        if !after.named(&m.package).any(|p| p.version == to) {
+            let e = anyhow!(
+                "cargo did not lock `{} {}`; nothing was changed",
+                m.package,
+                m.to
+            );
+            restore()?;
+            return Err(e);
+        }
+    }
+    Ok(())
+}
+
+/// Runs `$CARGO update …` in the workspace root, where cargo reads the
+/// workspace's `.cargo/config.toml` (source replacement) as it always does.
+fn cargo_update(ws: &Workspace, args: &[String], offline: bool) -> Result<()> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = std::process::Command::new(&cargo);
+    cmd.current_dir(&ws.root)
+        .args(args)
+        .arg("--manifest-path")
+        .arg(ws.root.join("Cargo.toml"));
+    if offline {
+        cmd.arg("--offline");
+    }
+    let out = cmd
+        .output()
+        .map_err(|e| anyhow!("cannot run cargo ({}): {e}", cargo.to_string_lossy()))?;
+    if !out.status.success() {
+        bail!(
+            "`cargo {}` failed:\n{}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim_end()
+        );
+    }
+    Ok(())
+}

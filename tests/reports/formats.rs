@@ -1,0 +1,282 @@
+//! What holds for every format: the exit code, and `--output`.
+
+use crate::common;
+
+const FORMATS: [&str; 5] = ["human", "json", "markdown", "sarif", "github"];
+
+#[test]
+fn exit_code_does_not_depend_on_the_format() {
+    for (what, ws) in common::variants() {
+        let json = common::check(&ws.manifest(), &["--format", "json"]);
+        let expected = json.status.code();
+        let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+        let deny = report["summary"]["deny"].as_u64().expect("deny");
+        assert_eq!(expected, Some(if deny > 0 { 1 } else { 0 }), "{what}");
+        for format in FORMATS {
+            let out = common::check(&ws.manifest(), &["--format", format]);
+            assert_eq!(out.status.code(), expected, "{what}: --format {format}");
+        }
+    }
+}
+
+#[test]
+fn output_writes_the_file_and_nothing_to_stdout() {
+    let manifest = common::fixture("check/all-rules");
+    let dir = tempfile::tempdir().expect("tempdir");
+    for format in FORMATS {
+        let stdout = common::check(&manifest, &["--format", format]);
+        let file = dir.path().join(format!("report.{format}"));
+        let out = common::check(
+            &manifest,
+            &[
+                "--format",
+                format,
+                "--output",
+                file.to_str().expect("utf-8"),
+            ],
+        );
+        assert_eq!(out.status.code(), stdout.status.code(), "{format}");
+        assert!(
+            out.stdout.is_empty(),
+            "{format} printed to stdout with --output"
+        );
+        let written = std::fs::read_to_string(&file).expect("the report file");
+        assert!(!written.is_empty(), "{format}");
+        assert_eq!(
+            written,
+            String::from_utf8_lossy(&stdout.stdout),
+            "{format}: file and stdout differ"
+        );
+    }
+    // Only the reports are left: the writes went through temporary files.
+    assert_eq!(
+        std::fs::read_dir(dir.path()).expect("dir").count(),
+        FORMATS.len()
+    );
+}
+
+#[test]
+fn output_replaces_an_existing_file_and_dash_is_stdout() {
+    let manifest = common::fixture("check/all-rules");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("report.md");
+    std::fs::write(
+        &file,
+        "old report, much longer than nothing at all ".repeat(500),
+    )
+    .expect("write");
+    common::check(
+        &manifest,
+        &[
+            "--format",
+            "markdown",
+            "--output",
+            file.to_str().expect("utf-8"),
+        ],
+    );
+    let text = std::fs::read_to_string(&file).expect("read");
+    assert!(text.starts_with("## "), "{text}");
+    assert!(!text.contains("old report"));
+    let dash = common::check(&manifest, &["--format", "markdown", "--output", "-"]);
+    assert_eq!(String::from_utf8_lossy(&dash.stdout), text);
+}
+
+#[test]
+fn output_into_a_missing_directory_is_an_error() {
+    let out = common::bin()
+        .args(["pin", "check", "--manifest-path"])
+        .arg(common::fixture("check/all-rules"))
+        .args([
+            "--format",
+            "sarif",
+            "--output",
+            "/nonexistent/dir/report.sarif",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("/nonexistent/dir/report.sarif"), "{err}");
+}
+
+/// Every workspace variant, plus one with 2,000 findings.
+fn with_a_long_one() -> Vec<(String, common::Copy)> {
+    let mut all = common::variants();
+    all.push(("2,000 findings".into(), common::big(2000)));
+    all
+}
+
+/// The workspace root relative to the repository around it, as the CI
+/// formats prefix paths.
+fn repo_prefix(root: &std::path::Path) -> String {
+    let repo = root
+        .ancestors()
+        .find(|d| d.join(".git").exists())
+        .unwrap_or(root);
+    let rel = root
+        .strip_prefix(repo)
+        .expect("inside")
+        .to_string_lossy()
+        .into_owned();
+    if rel.is_empty() { rel } else { rel + "/" }
+}
+
+/// Undoes the runner's escaping of a workflow command value.
+fn unescape(s: &str) -> String {
+    s.replace("%0D", "\r")
+        .replace("%0A", "\n")
+        .replace("%3A", ":")
+        .replace("%2C", ",")
+        .replace("%25", "%")
+}
+
+#[test]
+fn github_prints_one_well_formed_annotation_per_finding() {
+    for (what, ws) in with_a_long_one() {
+        let json = common::check_json(&ws.manifest(), &[]);
+        let findings = json["findings"].as_array().expect("findings");
+        let out = common::check(&ws.manifest(), &["--format", "github"]);
+        let text = String::from_utf8(out.stdout).expect("UTF-8");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), findings.len(), "{what}");
+        assert!(text.is_empty() || text.ends_with('\n'));
+        let prefix = repo_prefix(ws.root());
+        for (line, f) in lines.iter().zip(findings) {
+            let rest = line.strip_prefix("::").expect("a workflow command");
+            let (command, rest) = rest.split_once(' ').expect("properties");
+            let (props, message) = rest.split_once("::").expect("a message");
+            let expected = match f["level"].as_str() {
+                Some("deny") => "error",
+                _ => "warning",
+            };
+            assert_eq!(command, expected, "{what}: {line}");
+            let mut file = None;
+            let mut number = None;
+            for prop in props.split(',') {
+                let (k, v) = prop.split_once('=').expect("key=value");
+                assert!(!v.contains(':') && !v.contains('\r'), "{what}: {line}");
+                for (i, _) in v.match_indices('%') {
+                    assert!(
+                        ["%25", "%0D", "%0A", "%3A", "%2C"]
+                            .iter()
+                            .any(|e| v[i..].starts_with(e)),
+                        "{what}: {line}"
+                    );
+                }
+                match k {
+                    "file" => file = Some(unescape(v)),
+                    "line" => number = Some(v.parse::<u64>().expect("a line number")),
+                    "title" => assert_eq!(
+                        unescape(v),
+                        format!("cargo-pin {}", f["rule"].as_str().expect("rule"))
+                    ),
+                    other => panic!("{what}: unknown property {other}"),
+                }
+            }
+            assert_eq!(
+                file.expect("file"),
+                format!("{prefix}{}", f["manifest"].as_str().expect("manifest")),
+                "{what}"
+            );
+            assert_eq!(number, f["line"].as_u64(), "{what}");
+            let message = unescape(message);
+            assert!(
+                message.ends_with(f["message"].as_str().expect("message")),
+                "{what}: {message}"
+            );
+        }
+    }
+}
+
+/// The tables of a Markdown text: runs of lines starting with `|`.
+fn tables(text: &str) -> Vec<Vec<&str>> {
+    let mut out: Vec<Vec<&str>> = Vec::new();
+    let mut in_table = false;
+    for line in text.lines() {
+        if line.starts_with('|') {
+            if !in_table {
+                out.push(Vec::new());
+            }
+            out.last_mut().expect("a table").push(line);
+            in_table = true;
+        } else {
+            in_table = false;
+        }
+    }
+    out
+}
+
+/// Cell separators: `|` not escaped by a backslash.
+fn pipes(line: &str) -> usize {
+    line.replace("\\\\", "")
+        .replace("\\|", "")
+        .matches('|')
+        .count()
+}
+
+#[test]
+fn markdown_has_proper_tables_and_collapses_when_long() {
+    for (what, ws) in with_a_long_one() {
+        let json = common::check_json(&ws.manifest(), &[]);
+        let findings = json["findings"].as_array().expect("findings");
+        let out = common::check(&ws.manifest(), &["--format", "markdown"]);
+        let text = String::from_utf8(out.stdout).expect("UTF-8");
+        let deny = json["summary"]["deny"].as_u64().expect("deny");
+        let headline = text.lines().next().expect("a headline");
+        assert!(headline.starts_with("## "), "{what}: {headline}");
+        assert_eq!(headline.contains("❌"), deny > 0, "{what}: {headline}");
+        let mut finding_rows = 0;
+        for table in tables(&text) {
+            assert!(table.len() >= 3, "{what}: a table without rows: {table:?}");
+            let columns = pipes(table[0]);
+            let delimiter: Vec<&str> = table[1].trim_matches('|').split('|').collect();
+            assert_eq!(delimiter.len() + 1, columns, "{what}: {}", table[1]);
+            assert!(
+                delimiter.iter().all(|c| ["---", "--:"].contains(&c.trim())),
+                "{what}: {}",
+                table[1]
+            );
+            for row in &table[2..] {
+                assert_eq!(pipes(row), columns, "{what}: {row}");
+            }
+            if table[0].starts_with("| file:line |") {
+                finding_rows += table.len() - 2;
+            }
+        }
+        let dependency_findings = findings.iter().filter(|f| !f["name"].is_null()).count();
+        assert_eq!(finding_rows, dependency_findings, "{what}");
+        let collapsed = text.matches("<details><summary>").count();
+        assert_eq!(collapsed, text.matches("</details>").count(), "{what}");
+        assert_eq!(collapsed > 0, dependency_findings > 25, "{what}");
+        if findings.len() >= 2000 {
+            // GitHub's job summary takes up to 1 MiB.
+            assert!(text.len() < 1024 * 1024, "{what}: {} bytes", text.len());
+            for i in [0, 999, 1999] {
+                assert!(text.contains(&format!("| `dep-{i}` |")), "{what}: dep-{i}");
+            }
+        }
+    }
+}
+
+#[test]
+fn markdown_links_files_to_the_commit_in_github_actions() {
+    let ws = common::Copy::of("check/all-rules");
+    let out = common::bin()
+        .args(["pin", "check", "--format", "markdown", "--manifest-path"])
+        .arg(ws.manifest())
+        .env("GITHUB_SERVER_URL", "https://github.example")
+        .env("GITHUB_REPOSITORY", "o/r")
+        .env("GITHUB_SHA", "abc123")
+        .output()
+        .expect("run");
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    assert!(
+        text.contains(
+            "| [`app/Cargo.toml:11`](https://github.example/o/r/blob/abc123/app/Cargo.toml#L11) |"
+        ),
+        "{text}"
+    );
+    // Without GitHub's variables, no links.
+    let plain = common::check(&ws.manifest(), &["--format", "markdown"]);
+    assert!(!String::from_utf8_lossy(&plain.stdout).contains("/blob/"));
+}

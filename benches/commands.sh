@@ -51,7 +51,8 @@ setup() {
     [ -x /usr/bin/time ] || { echo "commands.sh: needs GNU time (apt-get install -y time)" >&2; exit 2; }
     (cd "$ROOT" && cargo build --release --locked --bin cargo-pin --example gen-workspace)
     mkdir -p "$FROZEN"
-    cp "$BIN/cargo-pin" "$BIN/examples/gen-workspace" "$FROZEN/"
+    (cd "$ROOT" && cargo build --release --locked --example registry_server)
+    cp "$BIN/cargo-pin" "$BIN/examples/gen-workspace" "$BIN/examples/registry_server" "$FROZEN/"
     git -C "$ROOT" rev-parse --short HEAD >"$FROZEN/commit"
     git -C "$ROOT" diff --quiet || echo "+changes" >>"$FROZEN/commit"
     if [ -e "${CARGO_HOME:-$HOME/.cargo}/bin/cargo-pin" ]; then
@@ -206,8 +207,7 @@ run_corpus() {
 # `outdated` against a loopback copy of the index snapshot, cold (empty
 # cache) and warm (every index file cached; the registry answers 304 Not
 # Modified), beside `cargo upgrade --dry-run` (cargo-edit) and `cargo
-# outdated` when they are installed. The index is served on 127.0.0.1 by
-# benches/index-server.py (Last-Modified / If-Modified-Since, keep-alive).
+# outdated` when they are installed. The index is served on 127.0.0.1.
 #
 # Every tool gets the same private CARGO_HOME whose config.toml replaces
 # crates.io with the loopback registry: cargo reads `.cargo/config.toml`
@@ -239,15 +239,23 @@ run_outdated() {
     if [ ! -f "$index/config.json" ]; then
         mkdir -p "$index" && zstd -dc "$SNAPSHOT" | tar -x -C "$index"
     fi
-    local port
-    rm -f "$WORK/index-server.port"
-    python3 "$ROOT/benches/index-server.py" "$index" "$WORK/index-server.port" 2>"$WORK/index-server.log" &
-    local server=$!
-    for _ in $(seq 50); do
-        [ -s "$WORK/index-server.port" ] && break
-        sleep 0.1
-    done
-    port=$(cat "$WORK/index-server.port")
+    # The server: the project's own (examples/registry_server.rs: ETag and
+    # Last-Modified, as crates.io sends), or INDEX_SERVER=python for
+    # benches/index-server.py (Last-Modified only).
+    local url server tag=${INDEX_SERVER:-rust}
+    rm -f "$WORK/index-server.url"
+    if [ "$tag" = python ]; then
+        rm -f "$WORK/index-server.port"
+        python3 "$ROOT/benches/index-server.py" "$index" "$WORK/index-server.port" 2>"$WORK/index-server.log" &
+        server=$!
+        for _ in $(seq 50); do [ -s "$WORK/index-server.port" ] && break; sleep 0.1; done
+        echo "http://127.0.0.1:$(cat "$WORK/index-server.port")/" >"$WORK/index-server.url"
+    else
+        "$FROZEN/registry_server" "$index" >"$WORK/index-server.url" 2>"$WORK/index-server.log" &
+        server=$!
+        for _ in $(seq 50); do [ -s "$WORK/index-server.url" ] && break; sleep 0.1; done
+    fi
+    url=$(head -n 1 "$WORK/index-server.url")
     rm -rf "$ws" && mkdir -p "$(dirname "$ws")" && cp -a "$ws_src" "$ws"
     awk '/^\[/ { p = ($0 ~ /^\[patch\./) }
          p && /^[A-Za-z0-9_-]+ *= *\{.*git *=/ { print "# benches/commands.sh: " $0; next }
@@ -259,7 +267,7 @@ run_outdated() {
 [source.crates-io]
 replace-with = "snapshot"
 [source.snapshot]
-registry = "sparse+http://127.0.0.1:$port/"
+registry = "sparse+$url"
 EOF
     local m=$ws/Cargo.toml cache=$WORK/outdated/pin-cache
     local upgrade=${CARGO_UPGRADE:-$(command -v cargo-upgrade || true)}
@@ -272,43 +280,46 @@ EOF
         export CARGO_HOME=$home CARGO_PIN_CACHE_DIR=$cache
         rm -rf "$cache"
         # Facts: what was asked and answered.
-        "$pin" pin outdated --format json --manifest-path "$m" >"$RESULTS/outdated.pin.json"
+        "$pin" pin outdated --format json --manifest-path "$m" >"$RESULTS/outdated-$tag.pin.json"
         local cold=(--prepare "rm -rf $cache" -n pin-cold "$pin pin outdated --manifest-path $m")
         local warm=(-n pin-warm "$pin pin outdated --manifest-path $m")
         # cargo keeps its index copy in CARGO_HOME/registry: without it, cold.
         if [ -n "$upgrade" ]; then
             rm -rf "$home/registry"
-            if $upgrade upgrade --dry-run --manifest-path "$m" >"$RESULTS/outdated.upgrade.txt" 2>&1; then
+            if $upgrade upgrade --dry-run --manifest-path "$m" >"$RESULTS/outdated-$tag.upgrade.txt" 2>&1; then
                 cold+=(--prepare "rm -rf $home/registry" -n upgrade-cold "$upgrade upgrade --dry-run --manifest-path $m")
                 warm+=(-n upgrade-warm "$upgrade upgrade --dry-run --manifest-path $m")
             else
-                echo "commands.sh: cargo upgrade --dry-run fails here (see $RESULTS/outdated.upgrade.txt); left out" >&2
+                echo "commands.sh: cargo upgrade --dry-run fails here (see $RESULTS/outdated-$tag.upgrade.txt); left out" >&2
                 upgrade=
             fi
         fi
         if [ -n "$outdated" ]; then
             rm -rf "$home/registry"
-            if $outdated outdated --manifest-path "$m" >"$RESULTS/outdated.outdated.txt" 2>&1; then
+            if $outdated outdated --manifest-path "$m" >"$RESULTS/outdated-$tag.outdated.txt" 2>&1; then
                 cold+=(--prepare "rm -rf $home/registry" -n outdated-cold "$outdated outdated --manifest-path $m")
                 warm+=(-n outdated-warm "$outdated outdated --manifest-path $m")
             else
-                echo "commands.sh: cargo outdated fails here (see $RESULTS/outdated.outdated.txt); left out" >&2
+                echo "commands.sh: cargo outdated fails here (see $RESULTS/outdated-$tag.outdated.txt); left out" >&2
                 outdated=
             fi
         fi
-        hyperfine -N -i --style basic --runs "$RUNS" --export-json "$RESULTS/outdated.cold.json" "${cold[@]}" >/dev/null
+        hyperfine -N -i --style basic --runs "$RUNS" --export-json "$RESULTS/outdated-$tag.cold.json" "${cold[@]}" >/dev/null
         # Fill every cache once, then time revalidation.
         "$pin" pin outdated --manifest-path "$m" >/dev/null
         if [ -n "$upgrade" ]; then $upgrade upgrade --dry-run --manifest-path "$m" >/dev/null 2>&1 || true; fi
         if [ -n "$outdated" ]; then $outdated outdated --manifest-path "$m" >/dev/null 2>&1 || true; fi
         wc -l <"$WORK/index-server.log" >"$WORK/index-server.mark"
-        hyperfine -N -i --style basic --warmup 1 --runs "$RUNS" --export-json "$RESULTS/outdated.warm.json" "${warm[@]}" >/dev/null
+        hyperfine -N -i --style basic --warmup 1 --runs "$RUNS" --export-json "$RESULTS/outdated-$tag.warm.json" "${warm[@]}" >/dev/null
     ) || { kill "$server" 2>/dev/null; return 1; }
     # Stop only the server this run started.
     kill "$server" 2>/dev/null || true
-    # What the registry answered during the warm runs.
-    tail -n +"$(($(cat "$WORK/index-server.mark") + 1))" "$WORK/index-server.log" |
-        awk '{print $NF}' | sort | uniq -c >"$RESULTS/outdated.warm-statuses.txt" || true
+    # What the registry answered during the warm runs (the Python server
+    # logs each request; the project's server keeps its log in memory).
+    if [ "$tag" = python ]; then
+        tail -n +"$(($(cat "$WORK/index-server.mark") + 1))" "$WORK/index-server.log" |
+            awk '{print $NF}' | sort | uniq -c >"$RESULTS/outdated-$tag.warm-statuses.txt" || true
+    fi
     echo "timed outdated" >&2
 }
 
@@ -376,29 +387,33 @@ summary() {
                 "| \($l) | \($reqs) | \(.metadata_kb | mb) | \(.check_kb | mb) | \(.check_own_kb | mb) | \(.fix_kb | mb) | \(.fix_own_kb | mb) | \(.check_own_kb / $reqs * 100 | round / 100) |"' \
                 "$RESULTS/$label.memory.json"
         done
-        if [ -f "$RESULTS/outdated.cold.json" ]; then
+        local tag
+        for tag in rust python; do
+        [ -f "$RESULTS/outdated-$tag.cold.json" ] || continue
             echo
-            echo "\`outdated\` on $(basename "${OUTDATED_WS:-$CORPUS/nushell}") through a loopback registry (median ms; speed-up = other tool's time / cargo-pin's):"
+            echo "\`outdated\` on $(basename "${OUTDATED_WS:-$CORPUS/nushell}") through a loopback registry ($tag server; median ms; speed-up = other tool's time / cargo-pin's):"
             echo
             echo "| command | cold ms | warm ms | cold speed-up | warm speed-up |"
             echo "|---|---:|---:|---:|---:|"
             local pc pw
-            pc=$(stat "$RESULTS/outdated.cold.json" pin-cold median)
-            pw=$(stat "$RESULTS/outdated.warm.json" pin-warm median)
+            pc=$(stat "$RESULTS/outdated-$tag.cold.json" pin-cold median)
+            pw=$(stat "$RESULTS/outdated-$tag.warm.json" pin-warm median)
             local tool
             for tool in pin upgrade outdated; do
                 local c w
-                c=$(stat "$RESULTS/outdated.cold.json" "$tool-cold" median)
-                w=$(stat "$RESULTS/outdated.warm.json" "$tool-warm" median)
+                c=$(stat "$RESULTS/outdated-$tag.cold.json" "$tool-cold" median)
+                w=$(stat "$RESULTS/outdated-$tag.warm.json" "$tool-warm" median)
                 [ "$c" = null ] && continue
                 jq -rn --arg t "$tool" --argjson c "$c" --argjson w "$w" --argjson pc "$pc" --argjson pw "$pw" '
                     def r1: (. * 10 | round / 10 | tostring);
                     def name: {pin: "cargo pin outdated", upgrade: "cargo upgrade --dry-run", outdated: "cargo outdated"}[.];
                     "| \($t | name) | \($c | r1) | \($w | r1) | \(if $t == "pin" then "-" else ($c / $pc | r1) + "x" end) | \(if $t == "pin" then "-" else ($w / $pw | r1) + "x" end) |"'
             done
-            echo
-            echo "registry answers during the warm runs: $(tr -s ' \n' ' ' <"$RESULTS/outdated.warm-statuses.txt")"
-        fi
+            if [ -f "$RESULTS/outdated-$tag.warm-statuses.txt" ]; then
+                echo
+                echo "registry answers during the warm runs (count, status): $(tr -s ' \n' ' ' <"$RESULTS/outdated-$tag.warm-statuses.txt")"
+            fi
+        done
     } >"$out"
     cat "$out"
 }

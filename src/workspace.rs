@@ -71,8 +71,47 @@ pub fn manifest_path(explicit: Option<&Path>) -> Result<PathBuf> {
     }
 }
 
+/// What cargo-pin needs from `cargo metadata --no-deps`, and nothing else.
+///
+/// Read with serde straight from cargo's JSON. The `cargo_metadata` crate's
+/// types also parse every dependency of every package (a version requirement
+/// each: 12,000 at 400 members, 3 MB of JSON) only for them to be dropped;
+/// skipping those is most of the cost of reading cargo's answer.
+#[derive(Debug, serde::Deserialize)]
+struct Metadata {
+    workspace_root: PathBuf,
+    workspace_members: Vec<String>,
+    packages: Vec<MetaPackage>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct MetaPackage {
+    id: String,
+    manifest_path: PathBuf,
+    /// As written: `1.70` or `1.70.0`.
+    rust_version: Option<String>,
+}
+
+/// Parses cargo's JSON answer.
+fn parse_metadata(json: &str) -> Result<Metadata> {
+    serde_json::from_str(json).context("cannot read `cargo metadata` output")
+}
+
+/// A `rust-version` as cargo writes it (`1.70`, `1.70.0`) as a version,
+/// missing parts zero.
+fn rust_version(s: &str) -> Result<semver::Version> {
+    let parts = s.split('.').count();
+    let full = match parts {
+        1 => format!("{s}.0.0"),
+        2 => format!("{s}.0"),
+        _ => s.to_string(),
+    };
+    semver::Version::parse(&full)
+        .with_context(|| format!("`cargo metadata` reported an invalid rust-version `{s}`"))
+}
+
 /// Asks cargo for the workspace root and the members' manifest paths.
-fn metadata(manifest: &Path) -> Result<cargo_metadata::Metadata> {
+fn metadata(manifest: &Path) -> Result<Metadata> {
     let out = cargo()
         .args([
             "metadata",
@@ -95,7 +134,7 @@ fn metadata(manifest: &Path) -> Result<cargo_metadata::Metadata> {
         .lines()
         .find(|l| l.starts_with('{'))
         .ok_or_else(|| anyhow!("`cargo metadata` printed no JSON"))?;
-    cargo_metadata::MetadataCommand::parse(json).context("cannot read `cargo metadata` output")
+    parse_metadata(json)
 }
 
 /// Path of `path` relative to `root`, `/`-separated.
@@ -129,7 +168,7 @@ impl Workspace {
             // the culprit ourselves when we can, for a `file:line` message.
             Err(e) => return Err(diagnose(&manifest).unwrap_or(e)),
         };
-        let root: PathBuf = meta.workspace_root.clone().into_std_path_buf();
+        let root: PathBuf = meta.workspace_root.clone();
         if guess.root != root {
             guess = Speculation::default();
         }
@@ -138,7 +177,7 @@ impl Workspace {
         let mut paths: Vec<PathBuf> = vec![root.join("Cargo.toml")];
         let mut member_paths: Vec<PathBuf> = packages
             .iter()
-            .map(|p| p.manifest_path.clone().into_std_path_buf())
+            .map(|p| p.manifest_path.clone())
             .filter(|p| *p != paths[0])
             .collect();
         member_paths.sort_by_cached_key(|p| relative(&root, p));
@@ -169,7 +208,13 @@ impl Workspace {
             Some(t) => t?,
             None => toolchain::read(&root)?,
         };
-        let rust_version = packages.iter().filter_map(|p| p.rust_version.clone()).min();
+        let rust_version = packages
+            .iter()
+            .filter_map(|p| p.rust_version.as_deref())
+            .map(rust_version)
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .min();
         Ok(Workspace {
             root,
             manifests,
@@ -192,15 +237,15 @@ impl Workspace {
 
 /// The workspace's own packages, in cargo's order.
 ///
-/// `Metadata::workspace_packages` searches the member list once per
-/// package, which is quadratic in the number of members (a million
-/// comparisons of package ids at 1,000 members); a set makes it linear.
-fn workspace_packages(meta: &cargo_metadata::Metadata) -> Vec<&cargo_metadata::Package> {
-    let ids: std::collections::HashSet<&cargo_metadata::PackageId> =
-        meta.workspace_members.iter().collect();
+/// A set of member ids, not a search of the list per package (as
+/// `cargo_metadata`'s `workspace_packages` does): that is quadratic in the
+/// number of members, a million comparisons at 1,000.
+fn workspace_packages(meta: &Metadata) -> Vec<&MetaPackage> {
+    let ids: std::collections::HashSet<&str> =
+        meta.workspace_members.iter().map(String::as_str).collect();
     meta.packages
         .iter()
-        .filter(|p| ids.contains(&p.id))
+        .filter(|p| ids.contains(p.id.as_str()))
         .collect()
 }
 
@@ -437,7 +482,7 @@ mod tests {
     }
 
     #[test]
-    fn workspace_packages_agree_with_cargo_metadata() {
+    fn metadata_agrees_with_the_cargo_metadata_crate() {
         let dir = tempfile::tempdir().unwrap();
         let root = std::path::absolute(dir.path()).unwrap();
         std::fs::write(
@@ -445,31 +490,84 @@ mod tests {
             "[workspace]\nmembers = [\"c/*\"]\n",
         )
         .unwrap();
-        for name in ["b", "a", "c"] {
+        for (name, rv) in [("b", "1.70"), ("a", "1.65.0"), ("c", "")] {
             let d = root.join("c").join(name);
             std::fs::create_dir_all(d.join("src")).unwrap();
             std::fs::write(d.join("src/lib.rs"), "").unwrap();
+            let rv = if rv.is_empty() {
+                String::new()
+            } else {
+                format!("rust-version = \"{rv}\"\n")
+            };
             std::fs::write(
                 d.join("Cargo.toml"),
-                format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n"),
+                format!(
+                    "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n{rv}\n[dependencies]\nserde = \"1\"\n"
+                ),
             )
             .unwrap();
         }
-        let mut meta = metadata(&root.join("Cargo.toml")).unwrap();
+        let out = cargo()
+            .args([
+                "metadata",
+                "--format-version",
+                "1",
+                "--no-deps",
+                "--offline",
+            ])
+            .arg("--manifest-path")
+            .arg(root.join("Cargo.toml"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let json = std::str::from_utf8(&out.stdout).unwrap();
+        let mut ours = parse_metadata(json).unwrap();
+        let mut theirs = cargo_metadata::MetadataCommand::parse(json).unwrap();
         // A package that is not a member must be left out.
-        meta.workspace_members
+        ours.workspace_members.retain(|id| !id.contains("/c/c#"));
+        theirs
+            .workspace_members
             .retain(|id| !id.repr.contains("/c/c#"));
-        let ours: Vec<&str> = workspace_packages(&meta)
+        assert_eq!(ours.workspace_root, theirs.workspace_root.as_std_path());
+        let ours: Vec<(PathBuf, Option<semver::Version>)> = workspace_packages(&ours)
             .iter()
-            .map(|p| p.name.as_str())
+            .map(|p| {
+                let rv = p.rust_version.as_deref().map(|v| rust_version(v).unwrap());
+                (p.manifest_path.clone(), rv)
+            })
             .collect();
-        let theirs: Vec<&str> = meta
+        let theirs: Vec<(PathBuf, Option<semver::Version>)> = theirs
             .workspace_packages()
             .iter()
-            .map(|p| p.name.as_str())
+            .map(|p| {
+                let rv = p.rust_version.clone();
+                (p.manifest_path.clone().into_std_path_buf(), rv)
+            })
             .collect();
         assert_eq!(ours, theirs);
         assert_eq!(ours.len(), 2);
+        assert!(
+            ours.iter()
+                .any(|(_, rv)| *rv == Some(semver::Version::new(1, 70, 0)))
+        );
+    }
+
+    #[test]
+    fn rust_versions_as_cargo_writes_them() {
+        assert_eq!(
+            rust_version("1.70").unwrap(),
+            semver::Version::new(1, 70, 0)
+        );
+        assert_eq!(
+            rust_version("1.70.1").unwrap(),
+            semver::Version::new(1, 70, 1)
+        );
+        assert_eq!(rust_version("1").unwrap(), semver::Version::new(1, 0, 0));
+        assert!(rust_version("one").is_err());
     }
 
     #[test]

@@ -91,8 +91,9 @@ time_workspace() {
     local fix=()
     if [ -f "$ws/Cargo.lock" ]; then
         cmds+=(-n fix-dry-run "cargo pin fix --dry-run --manifest-path $m")
-        # fix writes: every run gets a fresh copy (not timed).
-        fix=(--prepare "sh -c 'rm -rf $copy && cp -a $ws $copy'" -n fix "cargo pin fix --manifest-path $copy/Cargo.toml")
+        # fix writes: every run gets a fresh copy, flushed to disk so that
+        # its writeback does not compete with the fsyncs being timed.
+        fix=(--prepare "sh -c 'rm -rf $copy && cp -a $ws $copy && sync'" -n fix "cargo pin fix --manifest-path $copy/Cargo.toml")
     fi
     for r in $(seq 1 "$ROUNDS"); do
         # check exits 1 on findings: -i keeps it a measurement, not a failure.
@@ -146,11 +147,11 @@ EOF
     if [ -f "$ws/Cargo.lock" ]; then
         local max=0 kb maxown=0
         for _ in 1 2 3; do
-            rm -rf "$copy" && cp -a "$ws" "$copy"
+            rm -rf "$copy" && cp -a "$ws" "$copy" && sync
             /usr/bin/time -f '%M' -o "$WORK/time.out" cargo-pin pin fix --manifest-path "$copy/Cargo.toml" >/dev/null 2>&1 || true
             kb=$(tail -n 1 "$WORK/time.out")
             [ "$kb" -gt "$max" ] && max=$kb
-            rm -rf "$copy" && cp -a "$ws" "$copy"
+            rm -rf "$copy" && cp -a "$ws" "$copy" && sync
             sed "s|$ws|$copy|g" "$meta" >"$meta.copy"
             cat >"$WORK/cached-cargo-copy" <<EOF
 #!/bin/sh

@@ -240,10 +240,13 @@ run_outdated() {
     if [ ! -f "$index/config.json" ]; then
         mkdir -p "$index" && zstd -dc "$SNAPSHOT" | tar -x -C "$index"
     fi
-    # The server: the project's own (examples/registry_server.rs: ETag and
-    # Last-Modified, as crates.io sends), or INDEX_SERVER=python for
-    # benches/index-server.py (Last-Modified only).
-    local url server tag=${INDEX_SERVER:-rust}
+    # The server: benches/index-server.py (Last-Modified, keep-alive, no
+    # Nagle), or INDEX_SERVER=rust for the project's test server
+    # (examples/registry_server.rs, ETag too). The latter answers keep-alive
+    # clients in two writes without TCP_NODELAY, and cargo's own HTTP client
+    # (cargo-edit, cargo's `Upgrade: h2c` attempt) then stalls for seconds:
+    # it would measure the server, not the tools.
+    local url server tag=${INDEX_SERVER:-python}
     rm -f "$WORK/index-server.url"
     if [ "$tag" = python ]; then
         rm -f "$WORK/index-server.port"
@@ -389,7 +392,7 @@ summary() {
                 "$RESULTS/$label.memory.json"
         done
         local tag
-        for tag in rust python; do
+        for tag in python rust; do
         [ -f "$RESULTS/outdated-$tag.cold.json" ] || continue
             echo
             echo "\`outdated\` on $(basename "${OUTDATED_WS:-$CORPUS/nushell}") through a loopback registry ($tag server; median ms; speed-up = other tool's time / cargo-pin's):"

@@ -181,14 +181,19 @@ machine() {
         echo "toolchain: $(rustc --version), $(cargo --version)"
         echo "hyperfine: $(hyperfine --version)"
         echo "cargo-pin: $(tr '\n' ' ' <"$FROZEN/commit")(release build)"
-        echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
     } >"$RESULTS/machine.txt"
 }
 
+# Load averages around a section, appended to machine.txt.
+load() {
+    echo "$1: load $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%H:%MZ)" >>"$RESULTS/machine.txt"
+}
+
 run_time() {
-    machine
+    [ -f "$RESULTS/machine.txt" ] || machine
+    load "time [$SIZES], start"
     for n in $SIZES; do time_workspace "m$n" "$WORK/ws/m$n"; done
-    echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$RESULTS/machine.txt"
+    load "time [$SIZES], end"
 }
 
 run_memory() {

@@ -91,6 +91,12 @@ pub struct Registry {
 }
 
 impl Registry {
+    /// Is this crates.io (perhaps served by a mirror through source
+    /// replacement)? Its crates then have pages on crates.io and docs.rs.
+    pub fn is_crates_io(&self) -> bool {
+        self.name == CRATES_IO || (self.replaced_by.is_none() && self.index_url == CRATES_IO_SPARSE)
+    }
+
     /// How messages name the registry: `crates-io (replaced by mirror at
     /// http://…/)`.
     pub fn describe(&self) -> String {
@@ -702,6 +708,7 @@ mod tests {
         let r = c.registry_named(None).unwrap();
         assert_eq!(r.index_url, CRATES_IO_SPARSE);
         assert_eq!(r.name, "crates-io");
+        assert!(r.is_crates_io());
         assert_eq!(r.replaced_by, None);
         assert_eq!(r.token, None);
         assert_eq!(c.http.timeout, Duration::from_secs(30));
@@ -738,6 +745,8 @@ mod tests {
         let r = c.registry_named(None).unwrap();
         assert_eq!(r.index_url, "http://127.0.0.1:9/index/");
         assert_eq!(r.replaced_by.as_deref(), Some("inner"));
+        // A mirror serves the index; the crates are still crates.io's.
+        assert!(r.is_crates_io());
         assert!(
             r.describe().contains("replaced by `inner`"),
             "{}",
@@ -833,6 +842,7 @@ mod tests {
             .registry_for_source("sparse+https://other.example/")
             .unwrap();
         assert_eq!(r.name, "my-corp");
+        assert!(!r.is_crates_io());
         // Unknown names are errors naming the fix.
         let e = c.registry_named(Some("nope")).unwrap_err().to_string();
         assert!(e.contains("[registries.nope]") && e.contains("CARGO_REGISTRIES_NOPE_INDEX"));

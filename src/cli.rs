@@ -85,6 +85,8 @@ pub struct UpgradeArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = UpgradeFormat::Human)]
     pub format: UpgradeFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// How the registry is reached.
@@ -102,7 +104,8 @@ pub enum OutdatedFormat {
     Human,
     /// One JSON object (schema_version 1)
     Json,
-    /// A Markdown table
+    /// A page for a pull-request comment or a CI job summary: pending
+    /// releases with their age, status and links to vet them
     Markdown,
 }
 
@@ -115,6 +118,8 @@ pub struct OutdatedArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = OutdatedFormat::Human)]
     pub format: OutdatedFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -450,20 +455,23 @@ fn run_fix(args: &FixArgs) -> Result<u8> {
 fn run_outdated(args: &OutdatedArgs) -> Result<u8> {
     let (ws, policy) = load(&args.workspace)?;
     let mut sources = Sources::load(&ws.root)?;
+    let now = now()?;
     let entries = crate::outdated::run(
         &ws,
         &policy,
         &mut sources,
-        now()?,
+        now,
         args.registry.offline,
         TermProgress::for_stderr(),
     )?;
     let text = match args.format {
-        OutdatedFormat::Human => report::outdated::human(&entries, &Style::for_stdout()),
+        OutdatedFormat::Human => report::outdated::human(&entries, &args.output.style()),
         OutdatedFormat::Json => report::outdated::json(&entries),
-        OutdatedFormat::Markdown => report::outdated::markdown(&entries),
+        OutdatedFormat::Markdown => {
+            report::outdated::markdown(&entries, now, &report::SourceRoot::from_env(&ws.root))
+        }
     };
-    emit(&text, None)?;
+    emit(&text, args.output.file())?;
     Ok(EXIT_OK)
 }
 
@@ -529,13 +537,13 @@ fn run_upgrade(args: &UpgradeArgs) -> Result<u8> {
             t.push_str(&report::upgrade::human(
                 &plan,
                 args.dry_run,
-                &Style::for_stdout(),
+                &args.output.style(),
             ));
             t
         }
         UpgradeFormat::Json => report::upgrade::json(&plan, args.dry_run),
     };
-    emit(&text, None)?;
+    emit(&text, args.output.file())?;
     Ok(EXIT_OK)
 }
 

@@ -26,6 +26,13 @@ pub struct Entry {
     pub name: String,
     pub package: String,
     pub requirement: String,
+    /// The registry as the workspace names it: `crates-io` (also when a
+    /// mirror replaces it), a `[registries]` name, or an index URL.
+    pub registry: String,
+    /// Whether the crate is a crates.io crate (so crates.io, docs.rs and
+    /// diff.rs know it), even when a mirror serves the index.
+    #[serde(skip)]
+    pub crates_io: bool,
     /// The locked version the requirement resolves to.
     pub locked: Option<String>,
     /// The newest release neither yanked nor a prerelease (semver order).
@@ -148,6 +155,8 @@ pub fn entries(
             name: dep.name.clone(),
             package: dep.package.clone(),
             requirement,
+            registry: reg.name.clone(),
+            crates_io: reg.is_crates_io(),
             locked: locked.map(|v| v.to_string()),
             latest: release_status::latest(all).map(|r| r.version.to_string()),
             releases,

@@ -6,7 +6,6 @@
 //! re-parses to exactly the planned values), then write all files or none.
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::PathBuf;
 
 use anyhow::{Result, anyhow, bail};
 use jiff::civil::Date;
@@ -20,6 +19,7 @@ use crate::manifest::{self, DepSource, Dependency, GitRef, TableKind};
 use crate::policy::Policy;
 use crate::rule::{Level, Rule};
 use crate::workspace::Workspace;
+pub use crate::write::FileChange;
 
 /// What to fix.
 #[derive(Debug, Clone, Default)]
@@ -54,16 +54,6 @@ pub struct Left {
     pub reason: String,
 }
 
-/// A file's content before and after.
-#[derive(Debug, Clone)]
-pub struct FileChange {
-    pub path: PathBuf,
-    /// Relative to the workspace root, `/`-separated.
-    pub rel: String,
-    pub before: String,
-    pub after: String,
-}
-
 /// Every edit `fix` would make, ready to be written.
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
@@ -75,28 +65,12 @@ pub struct Plan {
 impl Plan {
     /// Writes every changed file atomically, all or none.
     pub fn write(&self) -> Result<()> {
-        let files: Vec<(PathBuf, Vec<u8>)> = self
-            .files
-            .iter()
-            .map(|f| (f.path.clone(), f.after.clone().into_bytes()))
-            .collect();
-        crate::write::write_all(&files)
+        crate::write::write_changes(&self.files, false)
     }
 
     /// The unified diff of every change, as `git diff` shows it.
     pub fn diff(&self) -> String {
-        let mut out = String::new();
-        for f in &self.files {
-            let diff = similar::TextDiff::from_lines(&f.before, &f.after);
-            out.push_str(
-                &diff
-                    .unified_diff()
-                    .context_radius(3)
-                    .header(&format!("a/{}", f.rel), &format!("b/{}", f.rel))
-                    .to_string(),
-            );
-        }
-        out
+        crate::write::unified_diff(&self.files)
     }
 }
 

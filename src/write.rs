@@ -62,6 +62,44 @@ pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
     Ok(())
 }
 
+/// A file's content before and after a planned change.
+#[derive(Debug, Clone)]
+pub struct FileChange {
+    pub path: PathBuf,
+    /// Relative to the workspace root, `/`-separated.
+    pub rel: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// Writes every change's `after` (`restore`: its `before`), all or none.
+pub fn write_changes(changes: &[FileChange], restore: bool) -> Result<()> {
+    let files: Vec<(PathBuf, Vec<u8>)> = changes
+        .iter()
+        .map(|f| {
+            let text = if restore { &f.before } else { &f.after };
+            (f.path.clone(), text.clone().into_bytes())
+        })
+        .collect();
+    write_all(&files)
+}
+
+/// The unified diff of every change, as `git diff` shows it.
+pub fn unified_diff(changes: &[FileChange]) -> String {
+    let mut out = String::new();
+    for f in changes {
+        let diff = similar::TextDiff::from_lines(&f.before, &f.after);
+        out.push_str(
+            &diff
+                .unified_diff()
+                .context_radius(3)
+                .header(&format!("a/{}", f.rel), &format!("b/{}", f.rel))
+                .to_string(),
+        );
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

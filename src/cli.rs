@@ -429,9 +429,6 @@ fn run_fix(args: &FixArgs) -> Result<u8> {
         packages: args.packages.clone(),
     };
     let plan = crate::fix::plan(&ws, &policy, &args.levels.levels(), today(now()?), &opts)?;
-    if !args.dry_run {
-        plan.write()?;
-    }
     let text = match args.format {
         FixFormat::Human => {
             let mut t = String::new();
@@ -448,7 +445,25 @@ fn run_fix(args: &FixArgs) -> Result<u8> {
         FixFormat::Json => report::json::fix(&plan, args.dry_run, &display_path(&ws.root)),
         FixFormat::Markdown => report::markdown::fix(&plan, args.dry_run),
     };
-    emit(&text, args.output.file())?;
+    match (args.dry_run, args.output.file()) {
+        (true, file) => emit(&text, file)?,
+        // The report file joins the manifests in one all-or-nothing write:
+        // an unwritable report must not leave pins behind it.
+        (false, Some(file)) => {
+            let mut files: Vec<(PathBuf, Vec<u8>)> = plan
+                .files
+                .iter()
+                .map(|f| (f.path.clone(), f.after.clone().into_bytes()))
+                .collect();
+            files.push((file.to_path_buf(), text.into_bytes()));
+            crate::write::write_all(&files)
+                .with_context(|| format!("nothing was written (report: {})", file.display()))?;
+        }
+        (false, None) => {
+            plan.write()?;
+            emit(&text, None)?;
+        }
+    }
     Ok(EXIT_OK)
 }
 

@@ -103,6 +103,27 @@ pub fn plan(
     let mut expected: BTreeMap<usize, Vec<(&Dependency, Expect)>> = BTreeMap::new();
     let mut moves: Vec<(String, String, String, String)> = Vec::new();
 
+    // A git package in Cargo.lock is relocked to `?rev=` only when every
+    // entry that follows it is pinned in this run: one left on its branch
+    // would no longer match the lock, and `cargo build --locked` would fail.
+    let pinnable: HashSet<*const Dependency> = raw
+        .iter()
+        .filter(|r| {
+            let (Some(m), Some(dep)) = (r.manifest, r.dep) else {
+                return false;
+            };
+            matches!(dep.source, DepSource::Git(_))
+                && fixable(r.finding.rule)
+                && selected(ws, m, dep, opts)
+                && !judge.exempt(&r.finding)
+                && judge.level(r.finding.rule) == Level::Deny
+                && r.finding.fix.is_some()
+                && edit::set_git_rev(m, dep, "0").is_ok()
+        })
+        .filter_map(|r| r.dep.map(|d| d as *const Dependency))
+        .collect();
+    let followers = git_followers(ws, lock);
+
     for r in &raw {
         let (Some(m), Some(dep)) = (r.manifest, r.dep) else {
             continue;
@@ -165,6 +186,17 @@ pub fn plan(
                     leave("Cargo.lock locks it from a source that is not git".into());
                     continue;
                 };
+                let key = (pkg.name.as_str(), pkg.version.to_string(), src.raw.as_str());
+                if let Some(other) = followers.get(&key).and_then(|deps| {
+                    deps.iter()
+                        .find(|(_, d)| !pinnable.contains(&(*d as *const Dependency)))
+                }) {
+                    leave(format!(
+                        "shares its locked source with `{}` in {}:{}, which is not pinned in this run; pin them together",
+                        other.1.name, other.0.rel, other.1.line
+                    ));
+                    continue;
+                }
                 let new_source = format!("git+{}?rev={}#{}", src.url, src.commit, src.commit);
                 if new_source != src.raw {
                     moves.push((
@@ -227,6 +259,33 @@ pub fn plan(
         });
     }
     Ok(plan)
+}
+
+/// Git packages in Cargo.lock, by (name, version, source), with every
+/// manifest entry that follows them by branch, tag or default branch.
+type Followers<'a> =
+    BTreeMap<(&'a str, String, &'a str), Vec<(&'a manifest::Manifest, &'a Dependency)>>;
+
+fn git_followers<'a>(ws: &'a Workspace, lock: &'a Lockfile) -> Followers<'a> {
+    let mut out: Followers<'a> = BTreeMap::new();
+    for m in &ws.manifests {
+        for dep in &m.deps {
+            let DepSource::Git(git) = &dep.source else {
+                continue;
+            };
+            if matches!(git.reference, GitRef::Rev(_)) {
+                continue;
+            }
+            if let Some(pkg) = check::locked_git(lock, &dep.package, git)
+                && let Source::Git(src) = &pkg.source
+            {
+                out.entry((pkg.name.as_str(), pkg.version.to_string(), src.raw.as_str()))
+                    .or_default()
+                    .push((m, dep));
+            }
+        }
+    }
+    out
 }
 
 /// What a dependency must read after its edit.

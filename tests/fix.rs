@@ -320,3 +320,78 @@ fn markdown_report_to_a_file() {
     // The dry run wrote nothing but the report.
     assert!(read(&ws.join("app/Cargo.toml")).contains("regex = \"1.10\""));
 }
+
+/// Two members follow the same branch of one repository. Pinning only one
+/// of them would leave Cargo.lock matching neither, so `-p a` leaves both,
+/// saying why, and `cargo --locked` stays happy; a full `fix` pins both.
+#[test]
+fn a_shared_git_source_is_pinned_together_or_not_at_all() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("dep");
+    std::fs::create_dir_all(repo.join("src")).unwrap();
+    std::fs::write(
+        repo.join("Cargo.toml"),
+        "[package]\nname = \"dep\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    )
+    .unwrap();
+    std::fs::write(repo.join("src/lib.rs"), "").unwrap();
+    git(&repo, &["init", "-q"]);
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-qm", "one"]);
+    let commit = git(&repo, &["rev-parse", "HEAD"]);
+    let url = format!("file://{}", repo.display());
+
+    let ws = tmp.path().join("ws");
+    std::fs::create_dir_all(&ws).unwrap();
+    std::fs::write(
+        ws.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
+    )
+    .unwrap();
+    for member in ["a", "b"] {
+        std::fs::create_dir_all(ws.join(member).join("src")).unwrap();
+        std::fs::write(ws.join(member).join("src/lib.rs"), "").unwrap();
+        std::fs::write(
+            ws.join(member).join("Cargo.toml"),
+            format!("[package]\nname = \"{member}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ndep = {{ git = \"{url}\", branch = \"main\" }}\n"),
+        )
+        .unwrap();
+    }
+    let cargo_home = tmp.path().join("cargo-home");
+    let run = |args: &[&str]| {
+        let out = cargo()
+            .current_dir(&ws)
+            .env("CARGO_HOME", &cargo_home)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "cargo {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&["generate-lockfile"]);
+
+    let before = snapshot_tree(&ws);
+    let v = json(
+        pin()
+            .current_dir(&ws)
+            .args(["fix", "-p", "a", "--format", "json"]),
+    );
+    assert_eq!(v["summary"]["edited"], 0, "{v}");
+    assert!(
+        v["left"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("b/Cargo.toml:7"),
+        "{v}"
+    );
+    assert_eq!(before, snapshot_tree(&ws));
+
+    pin().current_dir(&ws).args(["fix"]).assert().code(0);
+    for member in ["a", "b"] {
+        assert!(read(&ws.join(member).join("Cargo.toml")).contains(&format!("rev = \"{commit}\"")));
+    }
+    run(&["metadata", "--locked", "--offline", "--format-version", "1"]);
+}

@@ -123,10 +123,18 @@ pub fn display_url(url: &str) -> String {
 }
 
 /// One configuration file, parsed.
-#[derive(Debug)]
 struct File {
     path: PathBuf,
     table: toml::Table,
+}
+
+/// Only the path: the table may hold tokens (`credentials.toml`).
+impl std::fmt::Debug for File {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("File")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
 }
 
 impl File {
@@ -162,7 +170,6 @@ pub fn process_env() -> Env {
 }
 
 /// cargo's configuration for one workspace.
-#[derive(Debug)]
 pub struct CargoConfig {
     pub cargo_home: PathBuf,
     /// Highest priority first.
@@ -170,6 +177,22 @@ pub struct CargoConfig {
     credentials: Option<File>,
     env: Env,
     pub http: HttpConfig,
+}
+
+/// Files and variable names only: values may be tokens
+/// (`CARGO_REGISTRY_TOKEN`, `credentials.toml`).
+impl std::fmt::Debug for CargoConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut vars: Vec<&String> = self.env.keys().collect();
+        vars.sort();
+        f.debug_struct("CargoConfig")
+            .field("cargo_home", &self.cargo_home)
+            .field("files", &self.files)
+            .field("credentials", &self.credentials)
+            .field("env", &vars)
+            .field("http", &self.http)
+            .finish()
+    }
 }
 
 impl CargoConfig {
@@ -800,6 +823,11 @@ mod tests {
         );
         let c = load(&f, &[]).unwrap();
         let r = c.registry_named(Some("my-corp")).unwrap();
+        // Debug output never carries a token, whatever holds it.
+        let shown = format!("{c:?} {r:?}");
+        for secret in ["from-config", "from-credentials", "cratesio-cred"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
         assert_eq!(r.index_url, "https://corp.example/index/");
         assert_eq!(
             r.token.as_ref().map(Secret::expose),

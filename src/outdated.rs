@@ -118,15 +118,13 @@ pub fn entries(
     index: &Index,
     now: Timestamp,
 ) -> Vec<Entry> {
-    let lock = ws.lockfile.as_ref();
+    let inherited = ws.inherited_names();
     let mut out = Vec::new();
     for ((m, dep), reg) in requirements(ws).zip(regs) {
         let requirement = written(dep);
         let locked = crate::requirement::classify(&requirement)
             .ok()
-            .and_then(|req| {
-                lock.and_then(|l| l.resolve_registry(&dep.package, &req.req, m.package.as_deref()))
-            })
+            .and_then(|req| ws.locked_registry(&inherited, m, dep, &req.req))
             .map(|p| p.version.clone());
         let all = index.releases(reg, &dep.package).unwrap_or(&[]);
         let judge = Judge {

@@ -111,17 +111,18 @@ pub fn plan(
     offline: bool,
     progress: Arc<dyn Progress>,
 ) -> Result<Plan> {
-    let Some(lock) = ws.lockfile.as_ref() else {
+    if ws.lockfile.is_none() {
         bail!(
             "{} has no Cargo.lock, so nothing is locked to upgrade from; run `cargo generate-lockfile` first",
             ws.root.display()
         );
-    };
+    }
     for c in crates {
         if !requirements(ws).any(|(_, d)| d.name == *c || d.package == *c) {
             bail!("no registry dependency named `{c}` in the workspace");
         }
     }
+    let inherited = ws.inherited_names();
     let mut groups: Groups<'_> = BTreeMap::new();
     let mut registries = BTreeMap::new();
     for (m, dep) in requirements(ws) {
@@ -142,8 +143,7 @@ pub fn plan(
         };
         // A requirement nothing is locked for (an unused workspace entry)
         // has no lock entry to move.
-        let Some(locked) = lock.resolve_registry(&dep.package, &req.req, m.package.as_deref())
-        else {
+        let Some(locked) = ws.locked_registry(&inherited, m, dep, &req.req) else {
             continue;
         };
         registries

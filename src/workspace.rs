@@ -183,14 +183,42 @@ impl Workspace {
         })
     }
 
-    /// Names that members inherit with `name.workspace = true`.
-    pub fn inherited_names(&self) -> std::collections::HashSet<&str> {
-        self.manifests
-            .iter()
-            .flat_map(|m| &m.deps)
-            .filter(|d| matches!(d.source, DepSource::Inherited))
-            .map(|d| d.name.as_str())
-            .collect()
+    /// Names that members inherit with `name.workspace = true`, each with
+    /// the first member (by package name) that inherits it.
+    pub fn inherited_names(&self) -> std::collections::HashMap<&str, Option<&str>> {
+        let mut out = std::collections::HashMap::new();
+        for m in &self.manifests {
+            for d in &m.deps {
+                if matches!(d.source, DepSource::Inherited) {
+                    out.entry(d.name.as_str()).or_insert(m.package.as_deref());
+                }
+            }
+        }
+        out
+    }
+
+    /// The locked registry package a requirement written in `m` resolves
+    /// to: for a `[workspace.dependencies]` entry, as seen by a member that
+    /// inherits it; `registry = "..."` dependencies prefer their registry's
+    /// packages.
+    pub fn locked_registry<'a>(
+        &'a self,
+        inherited: &std::collections::HashMap<&str, Option<&str>>,
+        m: &Manifest,
+        dep: &crate::manifest::Dependency,
+        req: &semver::VersionReq,
+    ) -> Option<&'a crate::lockfile::Package> {
+        let lock = self.lockfile.as_ref()?;
+        let member = if dep.kind == crate::manifest::TableKind::Workspace {
+            inherited.get(dep.name.as_str()).copied().flatten()
+        } else {
+            m.package.as_deref()
+        };
+        let alternative = match &dep.source {
+            DepSource::Registry { registry, .. } => Some(registry.is_some()),
+            _ => None,
+        };
+        lock.resolve_in(&dep.package, req, member, alternative)
     }
 }
 

@@ -340,16 +340,8 @@ pub fn today(ts: jiff::Timestamp) -> jiff::civil::Date {
 
 /// Runs the program with `args` (including the program name) and returns
 /// the exit code. `cargo-pin pin check` and `cargo-pin check` both work.
-pub fn main_with_args(mut args: Vec<OsString>) -> ExitCode {
-    // Run directly (`cargo-pin check`) rather than through cargo.
-    if args.get(1).is_some_and(|a| a != "pin")
-        && args
-            .get(1)
-            .is_some_and(|a| !a.to_string_lossy().starts_with('-'))
-    {
-        args.insert(1, "pin".into());
-    }
-    let cli = match CargoCli::try_parse_from(args) {
+pub fn main_with_args(args: Vec<OsString>) -> ExitCode {
+    let cli = match CargoCli::try_parse_from(with_pin(args)) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -364,6 +356,18 @@ pub fn main_with_args(mut args: Vec<OsString>) -> ExitCode {
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// cargo runs us as `cargo-pin pin ...`; a person may type `cargo-pin
+/// check`: both parse the same.
+fn with_pin(mut args: Vec<OsString>) -> Vec<OsString> {
+    if args
+        .get(1)
+        .is_some_and(|a| a != "pin" && !a.to_string_lossy().starts_with('-'))
+    {
+        args.insert(1, "pin".into());
+    }
+    args
 }
 
 fn run(command: Command) -> Result<u8> {
@@ -605,11 +609,8 @@ mod tests {
             ],
             vec!["cargo-pin", "check", "--format", "json", "-D", "git-tag"],
         ] {
-            let mut v: Vec<OsString> = args.into_iter().map(Into::into).collect();
-            if v[1] != "pin" {
-                v.insert(1, "pin".into());
-            }
-            let CargoCli::Pin(p) = CargoCli::try_parse_from(v).unwrap();
+            let v: Vec<OsString> = args.into_iter().map(Into::into).collect();
+            let CargoCli::Pin(p) = CargoCli::try_parse_from(with_pin(v)).unwrap();
             let Command::Check(c) = p.command else {
                 panic!("check expected")
             };

@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::check::{self, Judge, Levels};
-use crate::edit::{self, TextEdit};
+use crate::edit::{self, Expect, TextEdit, verify};
 use crate::finding::Summary;
 use crate::lockfile::{Lockfile, Source};
 use crate::manifest::{self, DepSource, Dependency, GitRef, TableKind};
@@ -286,49 +286,6 @@ fn git_followers<'a>(ws: &'a Workspace, lock: &'a Lockfile) -> Followers<'a> {
         }
     }
     out
-}
-
-/// What a dependency must read after its edit.
-#[derive(Debug)]
-enum Expect {
-    Requirement(String),
-    Rev(String),
-}
-
-/// Re-parses an edited manifest and checks every planned value is there, so
-/// a planner bug can never write a manifest that says something else.
-fn verify(m: &manifest::Manifest, after: &str, expected: &[(&Dependency, Expect)]) -> Result<()> {
-    let re = manifest::parse(m.path.clone(), m.rel.clone(), after.to_string())
-        .map_err(|e| anyhow!("internal error: the edited {} does not parse: {e}", m.rel))?;
-    if re.deps.len() != m.deps.len() {
-        bail!("internal error: editing {} changed its dependencies", m.rel);
-    }
-    for (dep, want) in expected {
-        let Some(now) = re
-            .deps
-            .iter()
-            .find(|d| d.table == dep.table && d.name == dep.name)
-        else {
-            bail!("internal error: `{}` vanished from {}", dep.name, m.rel);
-        };
-        let ok = match (want, &now.source) {
-            (Expect::Requirement(r), DepSource::Registry { requirement, .. }) => {
-                requirement.as_deref() == Some(r.as_str())
-            }
-            (Expect::Rev(c), DepSource::Git(g)) => {
-                matches!(&g.reference, GitRef::Rev(s) if s.value == *c)
-            }
-            _ => false,
-        };
-        if !ok {
-            bail!(
-                "internal error: the edit of `{}` in {} did not take",
-                dep.name,
-                m.rel
-            );
-        }
-    }
-    Ok(())
 }
 
 /// The relocked lockfile must parse and lock exactly the same versions.

@@ -71,8 +71,47 @@ pub fn manifest_path(explicit: Option<&Path>) -> Result<PathBuf> {
     }
 }
 
+/// What cargo-pin needs from `cargo metadata --no-deps`, and nothing else.
+///
+/// Read with serde straight from cargo's JSON. The `cargo_metadata` crate's
+/// types also parse every dependency of every package (a version requirement
+/// each: 12,000 at 400 members, 3 MB of JSON) only for them to be dropped;
+/// skipping those is most of the cost of reading cargo's answer.
+#[derive(Debug, serde::Deserialize)]
+struct Metadata {
+    workspace_root: PathBuf,
+    workspace_members: Vec<String>,
+    packages: Vec<MetaPackage>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct MetaPackage {
+    id: String,
+    manifest_path: PathBuf,
+    /// As written: `1.70` or `1.70.0`.
+    rust_version: Option<String>,
+}
+
+/// Parses cargo's JSON answer.
+fn parse_metadata(json: &str) -> Result<Metadata> {
+    serde_json::from_str(json).context("cannot read `cargo metadata` output")
+}
+
+/// A `rust-version` as cargo writes it (`1.70`, `1.70.0`) as a version,
+/// missing parts zero.
+fn rust_version(s: &str) -> Result<semver::Version> {
+    let parts = s.split('.').count();
+    let full = match parts {
+        1 => format!("{s}.0.0"),
+        2 => format!("{s}.0"),
+        _ => s.to_string(),
+    };
+    semver::Version::parse(&full)
+        .with_context(|| format!("`cargo metadata` reported an invalid rust-version `{s}`"))
+}
+
 /// Asks cargo for the workspace root and the members' manifest paths.
-fn metadata(manifest: &Path) -> Result<cargo_metadata::Metadata> {
+fn metadata(manifest: &Path) -> Result<Metadata> {
     let out = cargo()
         .args([
             "metadata",
@@ -95,7 +134,7 @@ fn metadata(manifest: &Path) -> Result<cargo_metadata::Metadata> {
         .lines()
         .find(|l| l.starts_with('{'))
         .ok_or_else(|| anyhow!("`cargo metadata` printed no JSON"))?;
-    cargo_metadata::MetadataCommand::parse(json).context("cannot read `cargo metadata` output")
+    parse_metadata(json)
 }
 
 /// Path of `path` relative to `root`, `/`-separated.
@@ -129,19 +168,19 @@ impl Workspace {
             // the culprit ourselves when we can, for a `file:line` message.
             Err(e) => return Err(diagnose(&manifest).unwrap_or(e)),
         };
-        let root: PathBuf = meta.workspace_root.clone().into_std_path_buf();
+        let root: PathBuf = meta.workspace_root.clone();
         if guess.root != root {
             guess = Speculation::default();
         }
 
+        let packages = workspace_packages(&meta);
         let mut paths: Vec<PathBuf> = vec![root.join("Cargo.toml")];
-        let mut member_paths: Vec<PathBuf> = meta
-            .workspace_packages()
+        let mut member_paths: Vec<PathBuf> = packages
             .iter()
-            .map(|p| p.manifest_path.clone().into_std_path_buf())
+            .map(|p| p.manifest_path.clone())
             .filter(|p| *p != paths[0])
             .collect();
-        member_paths.sort_by_key(|p| relative(&root, p));
+        member_paths.sort_by_cached_key(|p| relative(&root, p));
         member_paths.dedup();
         paths.extend(member_paths);
 
@@ -169,10 +208,12 @@ impl Workspace {
             Some(t) => t?,
             None => toolchain::read(&root)?,
         };
-        let rust_version = meta
-            .workspace_packages()
+        let rust_version = packages
             .iter()
-            .filter_map(|p| p.rust_version.clone())
+            .filter_map(|p| p.rust_version.as_deref())
+            .map(rust_version)
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
             .min();
         Ok(Workspace {
             root,
@@ -220,6 +261,20 @@ impl Workspace {
         };
         lock.resolve_in(&dep.package, req, member, alternative)
     }
+}
+
+/// The workspace's own packages, in cargo's order.
+///
+/// A set of member ids, not a search of the list per package (as
+/// `cargo_metadata`'s `workspace_packages` does): that is quadratic in the
+/// number of members, a million comparisons at 1,000.
+fn workspace_packages(meta: &Metadata) -> Vec<&MetaPackage> {
+    let ids: std::collections::HashSet<&str> =
+        meta.workspace_members.iter().map(String::as_str).collect();
+    meta.packages
+        .iter()
+        .filter(|p| ids.contains(p.id.as_str()))
+        .collect()
 }
 
 /// `workspace.members` globs that match no package are errors: cargo
@@ -355,6 +410,9 @@ impl Speculation {
         };
         let root_manifest = root.join("Cargo.toml");
         let mut paths = vec![root_manifest.clone()];
+        // Patterns may overlap (`crates/*` and `crates/a`); a set, not a
+        // search of `paths`, keeps this linear in the number of members.
+        let mut seen = std::collections::HashSet::from([root_manifest.clone()]);
         let mut manifests = std::collections::HashMap::new();
         let first = read_manifest(&root, &root_manifest);
         if let Ok(m) = &first {
@@ -365,7 +423,7 @@ impl Speculation {
                 };
                 for dir in found.filter_map(Result::ok) {
                     let p = dir.join("Cargo.toml");
-                    if p.is_file() && !paths.contains(&p) {
+                    if p.is_file() && seen.insert(p.clone()) {
                         paths.push(p);
                     }
                 }
@@ -449,5 +507,130 @@ mod tests {
             "a/b/Cargo.toml"
         );
         assert_eq!(relative(root, Path::new("/w/Cargo.toml")), "Cargo.toml");
+    }
+
+    #[test]
+    fn metadata_agrees_with_the_cargo_metadata_crate() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::path::absolute(dir.path()).unwrap();
+        std::fs::write(
+            root.join("Cargo.toml"),
+            "[workspace]\nmembers = [\"c/*\"]\n",
+        )
+        .unwrap();
+        for (name, rv) in [("b", "1.70"), ("a", "1.65.0"), ("c", "")] {
+            let d = root.join("c").join(name);
+            std::fs::create_dir_all(d.join("src")).unwrap();
+            std::fs::write(d.join("src/lib.rs"), "").unwrap();
+            let rv = if rv.is_empty() {
+                String::new()
+            } else {
+                format!("rust-version = \"{rv}\"\n")
+            };
+            std::fs::write(
+                d.join("Cargo.toml"),
+                format!(
+                    "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n{rv}\n[dependencies]\nserde = \"1\"\n"
+                ),
+            )
+            .unwrap();
+        }
+        let out = cargo()
+            .args([
+                "metadata",
+                "--format-version",
+                "1",
+                "--no-deps",
+                "--offline",
+            ])
+            .arg("--manifest-path")
+            .arg(root.join("Cargo.toml"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let json = std::str::from_utf8(&out.stdout).unwrap();
+        let mut ours = parse_metadata(json).unwrap();
+        let mut theirs = cargo_metadata::MetadataCommand::parse(json).unwrap();
+        // A package that is not a member must be left out.
+        ours.workspace_members.retain(|id| !id.contains("/c/c#"));
+        theirs
+            .workspace_members
+            .retain(|id| !id.repr.contains("/c/c#"));
+        assert_eq!(ours.workspace_root, theirs.workspace_root.as_std_path());
+        let ours: Vec<(PathBuf, Option<semver::Version>)> = workspace_packages(&ours)
+            .iter()
+            .map(|p| {
+                let rv = p.rust_version.as_deref().map(|v| rust_version(v).unwrap());
+                (p.manifest_path.clone(), rv)
+            })
+            .collect();
+        let theirs: Vec<(PathBuf, Option<semver::Version>)> = theirs
+            .workspace_packages()
+            .iter()
+            .map(|p| {
+                let rv = p.rust_version.clone();
+                (p.manifest_path.clone().into_std_path_buf(), rv)
+            })
+            .collect();
+        assert_eq!(ours, theirs);
+        assert_eq!(ours.len(), 2);
+        assert!(
+            ours.iter()
+                .any(|(_, rv)| *rv == Some(semver::Version::new(1, 70, 0)))
+        );
+    }
+
+    #[test]
+    fn rust_versions_as_cargo_writes_them() {
+        assert_eq!(
+            rust_version("1.70").unwrap(),
+            semver::Version::new(1, 70, 0)
+        );
+        assert_eq!(
+            rust_version("1.70.1").unwrap(),
+            semver::Version::new(1, 70, 1)
+        );
+        assert_eq!(rust_version("1").unwrap(), semver::Version::new(1, 0, 0));
+        assert!(rust_version("one").is_err());
+    }
+
+    #[test]
+    fn speculation_reads_each_member_once_when_patterns_overlap() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::path::absolute(dir.path()).unwrap();
+        std::fs::write(
+            root.join("Cargo.toml"),
+            "[workspace]\nmembers = [\"crates/*\", \"crates/a\", \"crates/*\"]\n",
+        )
+        .unwrap();
+        for name in ["a", "b"] {
+            let d = root.join("crates").join(name);
+            std::fs::create_dir_all(&d).unwrap();
+            std::fs::write(
+                d.join("Cargo.toml"),
+                format!("[package]\nname = \"{name}\"\n[dependencies]\nserde = \"1\"\n"),
+            )
+            .unwrap();
+        }
+        let guess = Speculation::new(&root.join("Cargo.toml"));
+        assert_eq!(guess.root, root);
+        let mut read: Vec<String> = guess
+            .manifests
+            .iter()
+            .map(|(p, m)| {
+                let m = m.as_ref().unwrap();
+                assert_eq!(m.path, *p);
+                m.rel.clone()
+            })
+            .collect();
+        read.sort();
+        assert_eq!(
+            read,
+            ["Cargo.toml", "crates/a/Cargo.toml", "crates/b/Cargo.toml"]
+        );
     }
 }

@@ -232,12 +232,10 @@ fn cargo() -> StdCommand {
     StdCommand::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
 
-/// A real git dependency (a local repository) following a branch: after
-/// `fix`, cargo accepts the manifests with `--locked` and no network.
-#[test]
-fn git_branch_pin_keeps_cargo_locked_happy() {
-    let tmp = tempfile::tempdir().unwrap();
-    let repo = tmp.path().join("dep");
+/// A local git repository holding crate `dep`, one commit on `main`:
+/// its path, its `file://` URL and the commit.
+fn git_dep_repo(dir: &Path) -> (std::path::PathBuf, String, String) {
+    let repo = dir.join("dep");
     std::fs::create_dir_all(repo.join("src")).unwrap();
     std::fs::write(
         repo.join("Cargo.toml"),
@@ -250,6 +248,15 @@ fn git_branch_pin_keeps_cargo_locked_happy() {
     git(&repo, &["commit", "-qm", "one"]);
     let commit = git(&repo, &["rev-parse", "HEAD"]);
     let url = format!("file://{}", repo.display());
+    (repo, url, commit)
+}
+
+/// A real git dependency (a local repository) following a branch: after
+/// `fix`, cargo accepts the manifests with `--locked` and no network.
+#[test]
+fn git_branch_pin_keeps_cargo_locked_happy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (repo, url, commit) = git_dep_repo(tmp.path());
 
     let app = tmp.path().join("app");
     std::fs::create_dir_all(app.join("src")).unwrap();
@@ -327,19 +334,7 @@ fn markdown_report_to_a_file() {
 #[test]
 fn a_shared_git_source_is_pinned_together_or_not_at_all() {
     let tmp = tempfile::tempdir().unwrap();
-    let repo = tmp.path().join("dep");
-    std::fs::create_dir_all(repo.join("src")).unwrap();
-    std::fs::write(
-        repo.join("Cargo.toml"),
-        "[package]\nname = \"dep\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
-    )
-    .unwrap();
-    std::fs::write(repo.join("src/lib.rs"), "").unwrap();
-    git(&repo, &["init", "-q"]);
-    git(&repo, &["add", "."]);
-    git(&repo, &["commit", "-qm", "one"]);
-    let commit = git(&repo, &["rev-parse", "HEAD"]);
-    let url = format!("file://{}", repo.display());
+    let (_repo, url, commit) = git_dep_repo(tmp.path());
 
     let ws = tmp.path().join("ws");
     std::fs::create_dir_all(&ws).unwrap();

@@ -91,6 +91,12 @@ pub struct Registry {
 }
 
 impl Registry {
+    /// Is this crates.io (perhaps served by a mirror through source
+    /// replacement)? Its crates then have pages on crates.io and docs.rs.
+    pub fn is_crates_io(&self) -> bool {
+        self.name == CRATES_IO || (self.replaced_by.is_none() && self.index_url == CRATES_IO_SPARSE)
+    }
+
     /// How messages name the registry: `crates-io (replaced by mirror at
     /// http://…/)`.
     pub fn describe(&self) -> String {
@@ -117,10 +123,18 @@ pub fn display_url(url: &str) -> String {
 }
 
 /// One configuration file, parsed.
-#[derive(Debug)]
 struct File {
     path: PathBuf,
     table: toml::Table,
+}
+
+/// Only the path: the table may hold tokens (`credentials.toml`).
+impl std::fmt::Debug for File {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("File")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
 }
 
 impl File {
@@ -156,7 +170,6 @@ pub fn process_env() -> Env {
 }
 
 /// cargo's configuration for one workspace.
-#[derive(Debug)]
 pub struct CargoConfig {
     pub cargo_home: PathBuf,
     /// Highest priority first.
@@ -164,6 +177,22 @@ pub struct CargoConfig {
     credentials: Option<File>,
     env: Env,
     pub http: HttpConfig,
+}
+
+/// Files and variable names only: values may be tokens
+/// (`CARGO_REGISTRY_TOKEN`, `credentials.toml`).
+impl std::fmt::Debug for CargoConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut vars: Vec<&String> = self.env.keys().collect();
+        vars.sort();
+        f.debug_struct("CargoConfig")
+            .field("cargo_home", &self.cargo_home)
+            .field("files", &self.files)
+            .field("credentials", &self.credentials)
+            .field("env", &vars)
+            .field("http", &self.http)
+            .finish()
+    }
 }
 
 impl CargoConfig {
@@ -702,6 +731,7 @@ mod tests {
         let r = c.registry_named(None).unwrap();
         assert_eq!(r.index_url, CRATES_IO_SPARSE);
         assert_eq!(r.name, "crates-io");
+        assert!(r.is_crates_io());
         assert_eq!(r.replaced_by, None);
         assert_eq!(r.token, None);
         assert_eq!(c.http.timeout, Duration::from_secs(30));
@@ -738,6 +768,8 @@ mod tests {
         let r = c.registry_named(None).unwrap();
         assert_eq!(r.index_url, "http://127.0.0.1:9/index/");
         assert_eq!(r.replaced_by.as_deref(), Some("inner"));
+        // A mirror serves the index; the crates are still crates.io's.
+        assert!(r.is_crates_io());
         assert!(
             r.describe().contains("replaced by `inner`"),
             "{}",
@@ -791,6 +823,11 @@ mod tests {
         );
         let c = load(&f, &[]).unwrap();
         let r = c.registry_named(Some("my-corp")).unwrap();
+        // Debug output never carries a token, whatever holds it.
+        let shown = format!("{c:?} {r:?}");
+        for secret in ["from-config", "from-credentials", "cratesio-cred"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
         assert_eq!(r.index_url, "https://corp.example/index/");
         assert_eq!(
             r.token.as_ref().map(Secret::expose),
@@ -833,6 +870,7 @@ mod tests {
             .registry_for_source("sparse+https://other.example/")
             .unwrap();
         assert_eq!(r.name, "my-corp");
+        assert!(!r.is_crates_io());
         // Unknown names are errors naming the fix.
         let e = c.registry_named(Some("nope")).unwrap_err().to_string();
         assert!(e.contains("[registries.nope]") && e.contains("CARGO_REGISTRIES_NOPE_INDEX"));

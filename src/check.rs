@@ -2,8 +2,6 @@
 //! lockfile, a floating toolchain. Offline; reads files, runs only
 //! `cargo metadata --no-deps`.
 
-use std::collections::HashSet;
-
 use jiff::civil::Date;
 
 use crate::finding::{Finding, Report, Summary};
@@ -104,7 +102,7 @@ fn dependency<'a>(
     ws: &'a Workspace,
     m: &'a Manifest,
     dep: &'a Dependency,
-    inherited: &HashSet<&str>,
+    inherited: &std::collections::HashMap<&str, Option<&str>>,
     summary: &mut Summary,
     out: &mut Vec<Raw<'a>>,
 ) {
@@ -145,10 +143,10 @@ fn dependency<'a>(
                 });
                 return;
             };
-            let member = m.package.as_deref();
-            let locked = lock.and_then(|l| l.resolve_registry(&dep.package, &req.req, member));
+            let locked = ws.locked_registry(inherited, m, dep, &req.req);
             // A workspace entry no member inherits is never resolved.
-            let used = dep.kind != TableKind::Workspace || inherited.contains(dep.name.as_str());
+            let used =
+                dep.kind != TableKind::Workspace || inherited.contains_key(dep.name.as_str());
             if let Some(rule) = req.kind.rule() {
                 let fix = locked.map(|p| requirement::exact(&p.version));
                 let message =

@@ -85,6 +85,8 @@ pub struct UpgradeArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = UpgradeFormat::Human)]
     pub format: UpgradeFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// How the registry is reached.
@@ -102,7 +104,8 @@ pub enum OutdatedFormat {
     Human,
     /// One JSON object (schema_version 1)
     Json,
-    /// A Markdown table
+    /// A page for a pull-request comment or a CI job summary: pending
+    /// releases with their age, status and links to vet them
     Markdown,
 }
 
@@ -115,6 +118,8 @@ pub struct OutdatedArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = OutdatedFormat::Human)]
     pub format: OutdatedFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -335,16 +340,8 @@ pub fn today(ts: jiff::Timestamp) -> jiff::civil::Date {
 
 /// Runs the program with `args` (including the program name) and returns
 /// the exit code. `cargo-pin pin check` and `cargo-pin check` both work.
-pub fn main_with_args(mut args: Vec<OsString>) -> ExitCode {
-    // Run directly (`cargo-pin check`) rather than through cargo.
-    if args.get(1).is_some_and(|a| a != "pin")
-        && args
-            .get(1)
-            .is_some_and(|a| !a.to_string_lossy().starts_with('-'))
-    {
-        args.insert(1, "pin".into());
-    }
-    let cli = match CargoCli::try_parse_from(args) {
+pub fn main_with_args(args: Vec<OsString>) -> ExitCode {
+    let cli = match CargoCli::try_parse_from(with_pin(args)) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -359,6 +356,18 @@ pub fn main_with_args(mut args: Vec<OsString>) -> ExitCode {
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// cargo runs us as `cargo-pin pin ...`; a person may type `cargo-pin
+/// check`: both parse the same.
+fn with_pin(mut args: Vec<OsString>) -> Vec<OsString> {
+    if args
+        .get(1)
+        .is_some_and(|a| a != "pin" && !a.to_string_lossy().starts_with('-'))
+    {
+        args.insert(1, "pin".into());
+    }
+    args
 }
 
 fn run(command: Command) -> Result<u8> {
@@ -424,9 +433,6 @@ fn run_fix(args: &FixArgs) -> Result<u8> {
         packages: args.packages.clone(),
     };
     let plan = crate::fix::plan(&ws, &policy, &args.levels.levels(), today(now()?), &opts)?;
-    if !args.dry_run {
-        plan.write()?;
-    }
     let text = match args.format {
         FixFormat::Human => {
             let mut t = String::new();
@@ -443,27 +449,48 @@ fn run_fix(args: &FixArgs) -> Result<u8> {
         FixFormat::Json => report::json::fix(&plan, args.dry_run, &display_path(&ws.root)),
         FixFormat::Markdown => report::markdown::fix(&plan, args.dry_run),
     };
-    emit(&text, args.output.file())?;
+    match (args.dry_run, args.output.file()) {
+        (true, file) => emit(&text, file)?,
+        // The report file joins the manifests in one all-or-nothing write:
+        // an unwritable report must not leave pins behind it.
+        (false, Some(file)) => {
+            let mut files: Vec<(PathBuf, Vec<u8>)> = plan
+                .files
+                .iter()
+                .map(|f| (f.path.clone(), f.after.clone().into_bytes()))
+                .collect();
+            files.push((file.to_path_buf(), text.into_bytes()));
+            crate::write::write_all(&files)
+                .with_context(|| format!("nothing was written (report: {})", file.display()))?;
+        }
+        (false, None) => {
+            plan.write()?;
+            emit(&text, None)?;
+        }
+    }
     Ok(EXIT_OK)
 }
 
 fn run_outdated(args: &OutdatedArgs) -> Result<u8> {
     let (ws, policy) = load(&args.workspace)?;
     let mut sources = Sources::load(&ws.root)?;
+    let now = now()?;
     let entries = crate::outdated::run(
         &ws,
         &policy,
         &mut sources,
-        now()?,
+        now,
         args.registry.offline,
         TermProgress::for_stderr(),
     )?;
     let text = match args.format {
-        OutdatedFormat::Human => report::outdated::human(&entries, &Style::for_stdout()),
+        OutdatedFormat::Human => report::outdated::human(&entries, &args.output.style()),
         OutdatedFormat::Json => report::outdated::json(&entries),
-        OutdatedFormat::Markdown => report::outdated::markdown(&entries),
+        OutdatedFormat::Markdown => {
+            report::outdated::markdown(&entries, now, &report::SourceRoot::from_env(&ws.root))
+        }
     };
-    emit(&text, None)?;
+    emit(&text, args.output.file())?;
     Ok(EXIT_OK)
 }
 
@@ -529,13 +556,13 @@ fn run_upgrade(args: &UpgradeArgs) -> Result<u8> {
             t.push_str(&report::upgrade::human(
                 &plan,
                 args.dry_run,
-                &Style::for_stdout(),
+                &args.output.style(),
             ));
             t
         }
         UpgradeFormat::Json => report::upgrade::json(&plan, args.dry_run),
     };
-    emit(&text, None)?;
+    emit(&text, args.output.file())?;
     Ok(EXIT_OK)
 }
 
@@ -582,11 +609,8 @@ mod tests {
             ],
             vec!["cargo-pin", "check", "--format", "json", "-D", "git-tag"],
         ] {
-            let mut v: Vec<OsString> = args.into_iter().map(Into::into).collect();
-            if v[1] != "pin" {
-                v.insert(1, "pin".into());
-            }
-            let CargoCli::Pin(p) = CargoCli::try_parse_from(v).unwrap();
+            let v: Vec<OsString> = args.into_iter().map(Into::into).collect();
+            let CargoCli::Pin(p) = CargoCli::try_parse_from(with_pin(v)).unwrap();
             let Command::Check(c) = p.command else {
                 panic!("check expected")
             };

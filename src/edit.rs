@@ -196,6 +196,50 @@ pub fn set_git_rev(m: &Manifest, dep: &Dependency, commit: &str) -> Result<Vec<T
     }
 }
 
+/// What a dependency must read after its edit.
+#[derive(Debug)]
+pub enum Expect {
+    Requirement(String),
+    Rev(String),
+}
+
+/// Re-parses an edited manifest and checks every planned value is there, so
+/// a planner bug can never write a manifest that says something else.
+pub fn verify(m: &Manifest, after: &str, expected: &[(&Dependency, Expect)]) -> Result<()> {
+    let re = crate::manifest::parse(m.path.clone(), m.rel.clone(), after.to_string())
+        .map_err(|e| anyhow::anyhow!("internal error: the edited {} does not parse: {e}", m.rel))?;
+    if re.deps.len() != m.deps.len() {
+        bail!("internal error: editing {} changed its dependencies", m.rel);
+    }
+    let by_key: std::collections::HashMap<(&str, &str), &Dependency> = re
+        .deps
+        .iter()
+        .map(|d| ((d.table.as_str(), d.name.as_str()), d))
+        .collect();
+    for (dep, want) in expected {
+        let Some(now) = by_key.get(&(dep.table.as_str(), dep.name.as_str())) else {
+            bail!("internal error: `{}` vanished from {}", dep.name, m.rel);
+        };
+        let ok = match (want, &now.source) {
+            (Expect::Requirement(r), DepSource::Registry { requirement, .. }) => {
+                requirement.as_deref() == Some(r.as_str())
+            }
+            (Expect::Rev(c), DepSource::Git(g)) => {
+                matches!(&g.reference, GitRef::Rev(s) if s.value == *c)
+            }
+            _ => false,
+        };
+        if !ok {
+            bail!(
+                "internal error: the edit of `{}` in {} did not take",
+                dep.name,
+                m.rel
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Rewrites the lockfile so a git package pinned with `rev` keeps its
 /// locked commit: `git+URL?branch=main#C` becomes `git+URL?rev=C#C`, in the
 /// package's `source` and in every dependency entry naming it.

@@ -6,20 +6,20 @@
 //! re-parses to exactly the planned values), then write all files or none.
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::PathBuf;
 
 use anyhow::{Result, anyhow, bail};
 use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::check::{self, Judge, Levels};
-use crate::edit::{self, TextEdit};
+use crate::edit::{self, Expect, TextEdit, verify};
 use crate::finding::Summary;
 use crate::lockfile::{Lockfile, Source};
 use crate::manifest::{self, DepSource, Dependency, GitRef, TableKind};
 use crate::policy::Policy;
 use crate::rule::{Level, Rule};
 use crate::workspace::Workspace;
+pub use crate::write::FileChange;
 
 /// What to fix.
 #[derive(Debug, Clone, Default)]
@@ -54,16 +54,6 @@ pub struct Left {
     pub reason: String,
 }
 
-/// A file's content before and after.
-#[derive(Debug, Clone)]
-pub struct FileChange {
-    pub path: PathBuf,
-    /// Relative to the workspace root, `/`-separated.
-    pub rel: String,
-    pub before: String,
-    pub after: String,
-}
-
 /// Every edit `fix` would make, ready to be written.
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
@@ -75,28 +65,12 @@ pub struct Plan {
 impl Plan {
     /// Writes every changed file atomically, all or none.
     pub fn write(&self) -> Result<()> {
-        let files: Vec<(PathBuf, Vec<u8>)> = self
-            .files
-            .iter()
-            .map(|f| (f.path.clone(), f.after.clone().into_bytes()))
-            .collect();
-        crate::write::write_all(&files)
+        crate::write::write_changes(&self.files, false)
     }
 
     /// The unified diff of every change, as `git diff` shows it.
     pub fn diff(&self) -> String {
-        let mut out = String::new();
-        for f in &self.files {
-            let diff = similar::TextDiff::from_lines(&f.before, &f.after);
-            out.push_str(
-                &diff
-                    .unified_diff()
-                    .context_radius(3)
-                    .header(&format!("a/{}", f.rel), &format!("b/{}", f.rel))
-                    .to_string(),
-            );
-        }
-        out
+        crate::write::unified_diff(&self.files)
     }
 }
 
@@ -128,6 +102,27 @@ pub fn plan(
     let mut by_file: BTreeMap<usize, Vec<TextEdit>> = BTreeMap::new();
     let mut expected: BTreeMap<usize, Vec<(&Dependency, Expect)>> = BTreeMap::new();
     let mut moves: Vec<(String, String, String, String)> = Vec::new();
+
+    // A git package in Cargo.lock is relocked to `?rev=` only when every
+    // entry that follows it is pinned in this run: one left on its branch
+    // would no longer match the lock, and `cargo build --locked` would fail.
+    let pinnable: HashSet<*const Dependency> = raw
+        .iter()
+        .filter(|r| {
+            let (Some(m), Some(dep)) = (r.manifest, r.dep) else {
+                return false;
+            };
+            matches!(dep.source, DepSource::Git(_))
+                && fixable(r.finding.rule)
+                && selected(ws, m, dep, opts)
+                && !judge.exempt(&r.finding)
+                && judge.level(r.finding.rule) == Level::Deny
+                && r.finding.fix.is_some()
+                && edit::set_git_rev(m, dep, "0").is_ok()
+        })
+        .filter_map(|r| r.dep.map(|d| d as *const Dependency))
+        .collect();
+    let followers = git_followers(ws, lock);
 
     for r in &raw {
         let (Some(m), Some(dep)) = (r.manifest, r.dep) else {
@@ -191,6 +186,17 @@ pub fn plan(
                     leave("Cargo.lock locks it from a source that is not git".into());
                     continue;
                 };
+                let key = (pkg.name.as_str(), pkg.version.to_string(), src.raw.as_str());
+                if let Some(other) = followers.get(&key).and_then(|deps| {
+                    deps.iter()
+                        .find(|(_, d)| !pinnable.contains(&(*d as *const Dependency)))
+                }) {
+                    leave(format!(
+                        "shares its locked source with `{}` in {}:{}, which is not pinned in this run; pin them together",
+                        other.1.name, other.0.rel, other.1.line
+                    ));
+                    continue;
+                }
                 let new_source = format!("git+{}?rev={}#{}", src.url, src.commit, src.commit);
                 if new_source != src.raw {
                     moves.push((
@@ -255,47 +261,31 @@ pub fn plan(
     Ok(plan)
 }
 
-/// What a dependency must read after its edit.
-#[derive(Debug)]
-enum Expect {
-    Requirement(String),
-    Rev(String),
-}
+/// Git packages in Cargo.lock, by (name, version, source), with every
+/// manifest entry that follows them by branch, tag or default branch.
+type Followers<'a> =
+    BTreeMap<(&'a str, String, &'a str), Vec<(&'a manifest::Manifest, &'a Dependency)>>;
 
-/// Re-parses an edited manifest and checks every planned value is there, so
-/// a planner bug can never write a manifest that says something else.
-fn verify(m: &manifest::Manifest, after: &str, expected: &[(&Dependency, Expect)]) -> Result<()> {
-    let re = manifest::parse(m.path.clone(), m.rel.clone(), after.to_string())
-        .map_err(|e| anyhow!("internal error: the edited {} does not parse: {e}", m.rel))?;
-    if re.deps.len() != m.deps.len() {
-        bail!("internal error: editing {} changed its dependencies", m.rel);
-    }
-    for (dep, want) in expected {
-        let Some(now) = re
-            .deps
-            .iter()
-            .find(|d| d.table == dep.table && d.name == dep.name)
-        else {
-            bail!("internal error: `{}` vanished from {}", dep.name, m.rel);
-        };
-        let ok = match (want, &now.source) {
-            (Expect::Requirement(r), DepSource::Registry { requirement, .. }) => {
-                requirement.as_deref() == Some(r.as_str())
+fn git_followers<'a>(ws: &'a Workspace, lock: &'a Lockfile) -> Followers<'a> {
+    let mut out: Followers<'a> = BTreeMap::new();
+    for m in &ws.manifests {
+        for dep in &m.deps {
+            let DepSource::Git(git) = &dep.source else {
+                continue;
+            };
+            if matches!(git.reference, GitRef::Rev(_)) {
+                continue;
             }
-            (Expect::Rev(c), DepSource::Git(g)) => {
-                matches!(&g.reference, GitRef::Rev(s) if s.value == *c)
+            if let Some(pkg) = check::locked_git(lock, &dep.package, git)
+                && let Source::Git(src) = &pkg.source
+            {
+                out.entry((pkg.name.as_str(), pkg.version.to_string(), src.raw.as_str()))
+                    .or_default()
+                    .push((m, dep));
             }
-            _ => false,
-        };
-        if !ok {
-            bail!(
-                "internal error: the edit of `{}` in {} did not take",
-                dep.name,
-                m.rel
-            );
         }
     }
-    Ok(())
+    out
 }
 
 /// The relocked lockfile must parse and lock exactly the same versions.

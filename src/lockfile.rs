@@ -67,6 +67,12 @@ impl Source {
     pub fn is_registry(&self) -> bool {
         matches!(self, Source::Registry(_))
     }
+
+    /// crates.io, by either of its index URLs.
+    pub fn is_crates_io(&self) -> bool {
+        matches!(self, Source::Registry(s) if s == "registry+https://github.com/rust-lang/crates.io-index"
+            || s.starts_with("sparse+https://index.crates.io"))
+    }
 }
 
 /// One `[[package]]` of the lockfile.
@@ -181,10 +187,32 @@ impl Lockfile {
         req: &VersionReq,
         member: Option<&str>,
     ) -> Option<&Package> {
-        let mut matching: Vec<&Package> = self
-            .named(name)
-            .filter(|p| p.source.is_registry() && req.matches(&p.version))
-            .collect();
+        self.resolve_in(name, req, member, None)
+    }
+
+    /// As [`Lockfile::resolve_registry`], preferring packages from crates.io
+    /// (`alternative` false) or from any other registry (`alternative`
+    /// true, for `registry = "name"` dependencies); when none of the
+    /// preferred kind matches, any registry's will do (source replacement
+    /// and `[registry] default` can make either guess wrong).
+    pub fn resolve_in(
+        &self,
+        name: &str,
+        req: &VersionReq,
+        member: Option<&str>,
+        alternative: Option<bool>,
+    ) -> Option<&Package> {
+        let all = || {
+            self.named(name)
+                .filter(|p| p.source.is_registry() && req.matches(&p.version))
+        };
+        let mut matching: Vec<&Package> = match alternative {
+            Some(alt) => all().filter(|p| p.source.is_crates_io() != alt).collect(),
+            None => Vec::new(),
+        };
+        if matching.is_empty() {
+            matching = all().collect();
+        }
         if matching.len() > 1
             && let Some(member) = member
             && let Some(m) = self.named(member).find(|p| p.source == Source::Local)
@@ -329,6 +357,27 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
             l.resolve_registry("serde", &VersionReq::parse("2").unwrap(), None)
                 .is_none()
         );
+    }
+
+    #[test]
+    fn alternative_registries_prefer_their_own_packages() {
+        let l = Lockfile::parse(&format!(
+            "{V3}\n[[package]]\nname = \"serde\"\nversion = \"1.0.999\"\nsource = \"sparse+https://corp.example/index/\"\n"
+        ))
+        .unwrap();
+        let req = VersionReq::parse("1").unwrap();
+        let corp = l.resolve_in("serde", &req, None, Some(true)).unwrap();
+        assert_eq!(corp.version, Version::new(1, 0, 999));
+        let io = l.resolve_in("serde", &req, None, Some(false)).unwrap();
+        assert_eq!(io.version, Version::new(1, 0, 228));
+        // Nothing from the preferred kind: any registry's.
+        let only = l.resolve_in(
+            "serde",
+            &VersionReq::parse("0.9").unwrap(),
+            None,
+            Some(true),
+        );
+        assert_eq!(only.unwrap().version, Version::new(0, 9, 15));
     }
 
     #[test]

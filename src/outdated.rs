@@ -26,6 +26,13 @@ pub struct Entry {
     pub name: String,
     pub package: String,
     pub requirement: String,
+    /// The registry as the workspace names it: `crates-io` (also when a
+    /// mirror replaces it), a `[registries]` name, or an index URL.
+    pub registry: String,
+    /// Whether the crate is a crates.io crate (so crates.io, docs.rs and
+    /// diff.rs know it), even when a mirror serves the index.
+    #[serde(skip)]
+    pub crates_io: bool,
     /// The locked version the requirement resolves to.
     pub locked: Option<String>,
     /// The newest release neither yanked nor a prerelease (semver order).
@@ -111,15 +118,13 @@ pub fn entries(
     index: &Index,
     now: Timestamp,
 ) -> Vec<Entry> {
-    let lock = ws.lockfile.as_ref();
+    let inherited = ws.inherited_names();
     let mut out = Vec::new();
     for ((m, dep), reg) in requirements(ws).zip(regs) {
         let requirement = written(dep);
         let locked = crate::requirement::classify(&requirement)
             .ok()
-            .and_then(|req| {
-                lock.and_then(|l| l.resolve_registry(&dep.package, &req.req, m.package.as_deref()))
-            })
+            .and_then(|req| ws.locked_registry(&inherited, m, dep, &req.req))
             .map(|p| p.version.clone());
         let all = index.releases(reg, &dep.package).unwrap_or(&[]);
         let judge = Judge {
@@ -148,6 +153,8 @@ pub fn entries(
             name: dep.name.clone(),
             package: dep.package.clone(),
             requirement,
+            registry: reg.name.clone(),
+            crates_io: reg.is_crates_io(),
             locked: locked.map(|v| v.to_string()),
             latest: release_status::latest(all).map(|r| r.version.to_string()),
             releases,

@@ -93,9 +93,8 @@ fn classify(file: &str, line: Option<usize>, channel: &str) -> Toolchain {
     let dated = channel
         .strip_prefix(base)
         .and_then(|r| r.strip_prefix('-'))
-        .is_some_and(|r| {
-            r.len() >= 10 && jiff::civil::Date::strptime("%Y-%m-%d", &r[..10]).is_ok()
-        });
+        .and_then(|r| r.get(..10))
+        .is_some_and(|d| jiff::civil::Date::strptime("%Y-%m-%d", d).is_ok());
     if matches!(base, "stable" | "beta" | "nightly") && !dated {
         Toolchain::Floating {
             file: file.into(),
@@ -139,6 +138,17 @@ mod tests {
             let t = parse("rust-toolchain.toml", text).unwrap();
             assert_eq!(floating(&t), float, "{text}");
         }
+    }
+
+    #[test]
+    fn multibyte_channels_do_not_panic() {
+        // Found in review: slicing at byte 10 split a character.
+        let t = parse(
+            "rust-toolchain.toml",
+            "[toolchain]\nchannel = \"nightly-2024-05-0é\"\n",
+        )
+        .unwrap();
+        assert!(floating(&t));
     }
 
     #[test]

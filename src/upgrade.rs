@@ -10,7 +10,7 @@
 //! every file is put back as it was.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Result, anyhow, bail};
@@ -19,7 +19,7 @@ use semver::Version;
 use serde::Serialize;
 
 use crate::edit::{self, TextEdit};
-use crate::manifest::{self, DepSource, Dependency, Manifest};
+use crate::manifest::{DepSource, Dependency, Manifest};
 use crate::outdated::requirements;
 use crate::policy::Policy;
 use crate::registry::Progress;
@@ -27,6 +27,7 @@ use crate::release_status::{Judge, Status};
 use crate::requirement;
 use crate::sources::{self, Sources};
 use crate::workspace::Workspace;
+pub use crate::write::FileChange;
 
 /// One requirement rewritten.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -65,15 +66,6 @@ pub struct Stay {
     pub held_back: Vec<Held>,
 }
 
-/// A file before and after.
-#[derive(Debug, Clone)]
-pub struct FileChange {
-    pub path: PathBuf,
-    pub rel: String,
-    pub before: String,
-    pub after: String,
-}
-
 /// Everything `upgrade` would do.
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
@@ -85,18 +77,7 @@ pub struct Plan {
 impl Plan {
     /// The unified diff of the manifest changes.
     pub fn diff(&self) -> String {
-        let mut out = String::new();
-        for f in &self.files {
-            let diff = similar::TextDiff::from_lines(&f.before, &f.after);
-            out.push_str(
-                &diff
-                    .unified_diff()
-                    .context_radius(3)
-                    .header(&format!("a/{}", f.rel), &format!("b/{}", f.rel))
-                    .to_string(),
-            );
-        }
-        out
+        crate::write::unified_diff(&self.files)
     }
 
     /// The `cargo update` arguments each move needs.
@@ -130,17 +111,18 @@ pub fn plan(
     offline: bool,
     progress: Arc<dyn Progress>,
 ) -> Result<Plan> {
-    let Some(lock) = ws.lockfile.as_ref() else {
+    if ws.lockfile.is_none() {
         bail!(
             "{} has no Cargo.lock, so nothing is locked to upgrade from; run `cargo generate-lockfile` first",
             ws.root.display()
         );
-    };
+    }
     for c in crates {
         if !requirements(ws).any(|(_, d)| d.name == *c || d.package == *c) {
             bail!("no registry dependency named `{c}` in the workspace");
         }
     }
+    let inherited = ws.inherited_names();
     let mut groups: Groups<'_> = BTreeMap::new();
     let mut registries = BTreeMap::new();
     for (m, dep) in requirements(ws) {
@@ -161,8 +143,7 @@ pub fn plan(
         };
         // A requirement nothing is locked for (an unused workspace entry)
         // has no lock entry to move.
-        let Some(locked) = lock.resolve_registry(&dep.package, &req.req, m.package.as_deref())
-        else {
+        let Some(locked) = ws.locked_registry(&inherited, m, dep, &req.req) else {
             continue;
         };
         registries
@@ -271,7 +252,11 @@ pub fn plan(
         let m = &ws.manifests[idx];
         let edits: Vec<TextEdit> = planned.iter().map(|(e, _, _)| e.clone()).collect();
         let after = edit::apply(&m.text, &edits)?;
-        verify(m, &after, &planned)?;
+        let expected: Vec<(&Dependency, edit::Expect)> = planned
+            .iter()
+            .map(|(_, d, want)| (*d, edit::Expect::Requirement(want.clone())))
+            .collect();
+        edit::verify(m, &after, &expected)?;
         plan.files.push(FileChange {
             path: m.path.clone(),
             rel: m.rel.clone(),
@@ -280,31 +265,6 @@ pub fn plan(
         });
     }
     Ok(plan)
-}
-
-/// Re-parses an edited manifest: every planned requirement must read as
-/// planned and nothing else may have changed in its dependencies.
-fn verify(m: &Manifest, after: &str, planned: &[(TextEdit, &Dependency, String)]) -> Result<()> {
-    let re = manifest::parse(m.path.clone(), m.rel.clone(), after.to_string())
-        .map_err(|e| anyhow!("internal error: the edited {} does not parse: {e}", m.rel))?;
-    if re.deps.len() != m.deps.len() {
-        bail!("internal error: editing {} changed its dependencies", m.rel);
-    }
-    for (_, dep, want) in planned {
-        let ok = re.deps.iter().any(|d| {
-            d.table == dep.table
-                && d.name == dep.name
-                && matches!(&d.source, DepSource::Registry { requirement: Some(r), .. } if r == want)
-        });
-        if !ok {
-            bail!(
-                "internal error: the edit of `{}` in {} did not take",
-                dep.name,
-                m.rel
-            );
-        }
-    }
-    Ok(())
 }
 
 /// Writes the manifests, then has cargo move each lock entry. When cargo
@@ -316,48 +276,43 @@ pub fn apply(ws: &Workspace, plan: &Plan, offline: bool) -> Result<()> {
     let lock_path = ws.root.join("Cargo.lock");
     let lock_before = std::fs::read(&lock_path)
         .map_err(|e| anyhow!("cannot read {}: {e}", lock_path.display()))?;
-    let files: Vec<(PathBuf, Vec<u8>)> = plan
-        .files
-        .iter()
-        .map(|f| (f.path.clone(), f.after.clone().into_bytes()))
-        .collect();
-    crate::write::write_all(&files)?;
-    let restore = || {
-        let mut back: Vec<(PathBuf, Vec<u8>)> = plan
-            .files
-            .iter()
-            .map(|f| (f.path.clone(), f.before.clone().into_bytes()))
-            .collect();
-        back.push((lock_path.clone(), lock_before.clone()));
-        crate::write::write_all(&back)
-    };
+    crate::write::write_changes(&plan.files, false)?;
+    // From here on, any failure puts every file back as it was.
+    match relock(ws, plan, offline, &lock_path) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let mut back: Vec<(PathBuf, Vec<u8>)> = plan
+                .files
+                .iter()
+                .map(|f| (f.path.clone(), f.before.clone().into_bytes()))
+                .collect();
+            back.push((lock_path.clone(), lock_before));
+            match crate::write::write_all(&back) {
+                Ok(()) => Err(e.context("nothing was changed")),
+                Err(r) => Err(e.context(format!("and restoring the files failed too: {r:#}"))),
+            }
+        }
+    }
+}
+
+/// Has cargo move each lock entry, and checks it locked exactly the
+/// planned versions.
+fn relock(ws: &Workspace, plan: &Plan, offline: bool, lock_path: &Path) -> Result<()> {
     for (m, args) in plan.moves.iter().zip(plan.cargo_updates()) {
         // Changed manifests make cargo re-resolve what no longer matches, so
         // an earlier update may already have moved this one.
-        let now = crate::lockfile::Lockfile::read(&lock_path)?;
+        let now = crate::lockfile::Lockfile::read(lock_path)?;
         let has = |v: &str| now.named(&m.package).any(|p| p.version.to_string() == v);
         if has(&m.to) && !has(&m.from) {
             continue;
         }
-        if let Err(e) = cargo_update(ws, &args, offline) {
-            return match restore() {
-                Ok(()) => Err(e.context("nothing was changed")),
-                Err(r) => Err(e.context(format!("and restoring the files failed too: {r:#}"))),
-            };
-        }
+        cargo_update(ws, &args, offline)?;
     }
-    // Cargo must have locked exactly the planned versions.
-    let after = crate::lockfile::Lockfile::read(&lock_path)?;
+    let after = crate::lockfile::Lockfile::read(lock_path)?;
     for m in &plan.moves {
         let to = Version::parse(&m.to)?;
         if !after.named(&m.package).any(|p| p.version == to) {
-            let e = anyhow!(
-                "cargo did not lock `{} {}`; nothing was changed",
-                m.package,
-                m.to
-            );
-            restore()?;
-            return Err(e);
+            bail!("cargo did not lock `{} {}`", m.package, m.to);
         }
     }
     Ok(())

@@ -224,14 +224,42 @@ impl Workspace {
         })
     }
 
-    /// Names that members inherit with `name.workspace = true`.
-    pub fn inherited_names(&self) -> std::collections::HashSet<&str> {
-        self.manifests
-            .iter()
-            .flat_map(|m| &m.deps)
-            .filter(|d| matches!(d.source, DepSource::Inherited))
-            .map(|d| d.name.as_str())
-            .collect()
+    /// Names that members inherit with `name.workspace = true`, each with
+    /// the first member (by package name) that inherits it.
+    pub fn inherited_names(&self) -> std::collections::HashMap<&str, Option<&str>> {
+        let mut out = std::collections::HashMap::new();
+        for m in &self.manifests {
+            for d in &m.deps {
+                if matches!(d.source, DepSource::Inherited) {
+                    out.entry(d.name.as_str()).or_insert(m.package.as_deref());
+                }
+            }
+        }
+        out
+    }
+
+    /// The locked registry package a requirement written in `m` resolves
+    /// to: for a `[workspace.dependencies]` entry, as seen by a member that
+    /// inherits it; `registry = "..."` dependencies prefer their registry's
+    /// packages.
+    pub fn locked_registry<'a>(
+        &'a self,
+        inherited: &std::collections::HashMap<&str, Option<&str>>,
+        m: &Manifest,
+        dep: &crate::manifest::Dependency,
+        req: &semver::VersionReq,
+    ) -> Option<&'a crate::lockfile::Package> {
+        let lock = self.lockfile.as_ref()?;
+        let member = if dep.kind == crate::manifest::TableKind::Workspace {
+            inherited.get(dep.name.as_str()).copied().flatten()
+        } else {
+            m.package.as_deref()
+        };
+        let alternative = match &dep.source {
+            DepSource::Registry { registry, .. } => Some(registry.is_some()),
+            _ => None,
+        };
+        lock.resolve_in(&dep.package, req, member, alternative)
     }
 }
 
@@ -256,17 +284,13 @@ fn check_member_globs(root: &Path, root_manifest: &Manifest) -> Result<()> {
         if !pattern.contains(['*', '?', '[']) {
             continue;
         }
-        let full = root.join(&pattern);
-        let matches = glob::glob(&full.to_string_lossy())
-            .map_err(|e| {
-                anyhow!(
-                    "{}:{line}: workspace.members: bad pattern `{pattern}`: {e}",
-                    root_manifest.rel
-                )
-            })?
-            .filter_map(Result::ok)
-            .any(|p| p.join("Cargo.toml").is_file());
-        if !matches {
+        let found = member_manifests(root, &pattern).map_err(|e| {
+            anyhow!(
+                "{}:{line}: workspace.members: bad pattern `{pattern}`: {e}",
+                root_manifest.rel
+            )
+        })?;
+        if found.is_empty() {
             bail!(
                 "{}:{line}: workspace.members entry `{pattern}` matches no package",
                 root_manifest.rel
@@ -274,6 +298,17 @@ fn check_member_globs(root: &Path, root_manifest: &Manifest) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The manifests a `workspace.members` entry (a path or a glob, relative
+/// to `root`) names: directories it matches that hold a Cargo.toml.
+fn member_manifests(root: &Path, pattern: &str) -> Result<Vec<PathBuf>, glob::PatternError> {
+    let full = root.join(pattern);
+    Ok(glob::glob(&full.to_string_lossy())?
+        .filter_map(Result::ok)
+        .map(|dir| dir.join("Cargo.toml"))
+        .filter(|p| p.is_file())
+        .collect())
 }
 
 /// The `workspace.members` entries of a root manifest, with their lines.
@@ -329,17 +364,11 @@ fn diagnose(manifest: &Path) -> Option<anyhow::Error> {
         return Some(e);
     }
     for (pattern, line) in member_patterns(&rootm) {
-        let full = root.join(&pattern);
-        let Ok(paths) = glob::glob(&full.to_string_lossy()) else {
+        let Ok(paths) = member_manifests(&root, &pattern) else {
             continue;
         };
-        let mut any = false;
-        for dir in paths.filter_map(Result::ok) {
-            let path = dir.join("Cargo.toml");
-            if !path.is_file() {
-                continue;
-            }
-            any = true;
+        let any = !paths.is_empty();
+        for path in paths {
             if let Err(e) = read(&path) {
                 return Some(e);
             }
@@ -389,13 +418,8 @@ impl Speculation {
         let first = read_manifest(&root, &root_manifest);
         if let Ok(m) = &first {
             for (pattern, _) in member_patterns(m) {
-                let full = root.join(&pattern);
-                let Ok(found) = glob::glob(&full.to_string_lossy()) else {
-                    continue;
-                };
-                for dir in found.filter_map(Result::ok) {
-                    let p = dir.join("Cargo.toml");
-                    if p.is_file() && seen.insert(p.clone()) {
+                for p in member_manifests(&root, &pattern).unwrap_or_default() {
+                    if seen.insert(p.clone()) {
                         paths.push(p);
                     }
                 }

@@ -42,10 +42,7 @@ fn stage(path: &Path, contents: &[u8]) -> Result<tempfile::NamedTempFile> {
 /// only when every one staged are they renamed into place. Should a rename
 /// fail part-way, the files already replaced are restored.
 pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
-    let mut staged = Vec::with_capacity(files.len());
-    for (path, contents) in files {
-        staged.push((path, stage(path, contents)?));
-    }
+    let staged = stage_all(files)?;
     let mut done: Vec<(&PathBuf, Option<Vec<u8>>)> = Vec::new();
     for (path, tmp) in staged {
         let before = std::fs::read(path).ok();
@@ -60,6 +57,75 @@ pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
         done.push((path, before));
     }
     Ok(())
+}
+
+/// Stages every file; each is flushed to disk (fsync), which is waiting,
+/// not work, so a large batch (fix on 400 manifests) is staged by several
+/// threads at once.
+fn stage_all(files: &[(PathBuf, Vec<u8>)]) -> Result<Vec<(&PathBuf, tempfile::NamedTempFile)>> {
+    const THREADS: usize = 8;
+    if files.len() < 2 * THREADS {
+        return files.iter().map(|(p, c)| Ok((p, stage(p, c)?))).collect();
+    }
+    let chunk = files.len().div_ceil(THREADS);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|c| {
+                s.spawn(move || {
+                    c.iter()
+                        .map(|(p, contents)| Ok((p, stage(p, contents)?)))
+                        .collect::<Result<Vec<_>>>()
+                })
+            })
+            .collect();
+        let mut all = Vec::with_capacity(files.len());
+        for h in handles {
+            let part = h
+                .join()
+                .map_err(|_| anyhow::anyhow!("internal error: a file writer panicked"))??;
+            all.extend(part);
+        }
+        Ok(all)
+    })
+}
+
+/// A file's content before and after a planned change.
+#[derive(Debug, Clone)]
+pub struct FileChange {
+    pub path: PathBuf,
+    /// Relative to the workspace root, `/`-separated.
+    pub rel: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// Writes every change's `after` (`restore`: its `before`), all or none.
+pub fn write_changes(changes: &[FileChange], restore: bool) -> Result<()> {
+    let files: Vec<(PathBuf, Vec<u8>)> = changes
+        .iter()
+        .map(|f| {
+            let text = if restore { &f.before } else { &f.after };
+            (f.path.clone(), text.clone().into_bytes())
+        })
+        .collect();
+    write_all(&files)
+}
+
+/// The unified diff of every change, as `git diff` shows it.
+pub fn unified_diff(changes: &[FileChange]) -> String {
+    let mut out = String::new();
+    for f in changes {
+        let diff = similar::TextDiff::from_lines(&f.before, &f.after);
+        out.push_str(
+            &diff
+                .unified_diff()
+                .context_radius(3)
+                .header(&format!("a/{}", f.rel), &format!("b/{}", f.rel))
+                .to_string(),
+        );
+    }
+    out
 }
 
 #[cfg(test)]

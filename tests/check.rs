@@ -296,7 +296,10 @@ fn direct_invocation_matches_cargo_invocation() {
         .output()
         .unwrap();
     assert_eq!(a.stdout, b.stdout);
-    assert_eq!(a.status.code(), b.status.code());
+    assert_eq!(a.status.code(), Some(1));
+    assert_eq!(b.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&b.stdout).unwrap();
+    assert_eq!(v["findings"].as_array().unwrap().len(), 22);
 }
 
 #[test]

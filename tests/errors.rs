@@ -186,3 +186,13 @@ fn hostile_sizes_do_not_crash() {
         fails_cleanly(ws, &["check"], "Cargo.toml:6: invalid TOML");
     }
 }
+
+#[test]
+fn fix_with_an_unwritable_report_writes_nothing() {
+    let (_tmp, ws) = copy_fixture("check/all-rules");
+    fails_cleanly(
+        &ws,
+        &["fix", "--output", "no/such/dir/report.txt"],
+        "nothing was written (report: no/such/dir/report.txt)",
+    );
+}

@@ -232,12 +232,10 @@ fn cargo() -> StdCommand {
     StdCommand::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
 
-/// A real git dependency (a local repository) following a branch: after
-/// `fix`, cargo accepts the manifests with `--locked` and no network.
-#[test]
-fn git_branch_pin_keeps_cargo_locked_happy() {
-    let tmp = tempfile::tempdir().unwrap();
-    let repo = tmp.path().join("dep");
+/// A local git repository holding crate `dep`, one commit on `main`:
+/// its path, its `file://` URL and the commit.
+fn git_dep_repo(dir: &Path) -> (std::path::PathBuf, String, String) {
+    let repo = dir.join("dep");
     std::fs::create_dir_all(repo.join("src")).unwrap();
     std::fs::write(
         repo.join("Cargo.toml"),
@@ -250,6 +248,15 @@ fn git_branch_pin_keeps_cargo_locked_happy() {
     git(&repo, &["commit", "-qm", "one"]);
     let commit = git(&repo, &["rev-parse", "HEAD"]);
     let url = format!("file://{}", repo.display());
+    (repo, url, commit)
+}
+
+/// A real git dependency (a local repository) following a branch: after
+/// `fix`, cargo accepts the manifests with `--locked` and no network.
+#[test]
+fn git_branch_pin_keeps_cargo_locked_happy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (repo, url, commit) = git_dep_repo(tmp.path());
 
     let app = tmp.path().join("app");
     std::fs::create_dir_all(app.join("src")).unwrap();
@@ -319,4 +326,67 @@ fn markdown_report_to_a_file() {
     );
     // The dry run wrote nothing but the report.
     assert!(read(&ws.join("app/Cargo.toml")).contains("regex = \"1.10\""));
+}
+
+/// Two members follow the same branch of one repository. Pinning only one
+/// of them would leave Cargo.lock matching neither, so `-p a` leaves both,
+/// saying why, and `cargo --locked` stays happy; a full `fix` pins both.
+#[test]
+fn a_shared_git_source_is_pinned_together_or_not_at_all() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_repo, url, commit) = git_dep_repo(tmp.path());
+
+    let ws = tmp.path().join("ws");
+    std::fs::create_dir_all(&ws).unwrap();
+    std::fs::write(
+        ws.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
+    )
+    .unwrap();
+    for member in ["a", "b"] {
+        std::fs::create_dir_all(ws.join(member).join("src")).unwrap();
+        std::fs::write(ws.join(member).join("src/lib.rs"), "").unwrap();
+        std::fs::write(
+            ws.join(member).join("Cargo.toml"),
+            format!("[package]\nname = \"{member}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ndep = {{ git = \"{url}\", branch = \"main\" }}\n"),
+        )
+        .unwrap();
+    }
+    let cargo_home = tmp.path().join("cargo-home");
+    let run = |args: &[&str]| {
+        let out = cargo()
+            .current_dir(&ws)
+            .env("CARGO_HOME", &cargo_home)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "cargo {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&["generate-lockfile"]);
+
+    let before = snapshot_tree(&ws);
+    let v = json(
+        pin()
+            .current_dir(&ws)
+            .args(["fix", "-p", "a", "--format", "json"]),
+    );
+    assert_eq!(v["summary"]["edited"], 0, "{v}");
+    assert!(
+        v["left"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("b/Cargo.toml:7"),
+        "{v}"
+    );
+    assert_eq!(before, snapshot_tree(&ws));
+
+    pin().current_dir(&ws).args(["fix"]).assert().code(0);
+    for member in ["a", "b"] {
+        assert!(read(&ws.join(member).join("Cargo.toml")).contains(&format!("rev = \"{commit}\"")));
+    }
+    run(&["metadata", "--locked", "--offline", "--format-version", "1"]);
 }

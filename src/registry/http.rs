@@ -100,7 +100,7 @@ impl Client {
             .connect_timeout(http.timeout)
             .read_timeout(http.timeout)
             // A server that trickles bytes must not hold a run forever.
-            .timeout(http.timeout.saturating_mul(10))
+            .timeout(http.timeout.saturating_mul(2))
             .pool_max_idle_per_host(64);
         if let Some(path) = &http.cainfo {
             let pem = std::fs::read(path)

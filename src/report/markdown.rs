@@ -385,26 +385,36 @@ fn dash() -> Md {
     Md::text("—")
 }
 
-/// `file:line` as code, linked to the file's page when the address is known.
 fn location(f: &Finding, root: &SourceRoot) -> Md {
-    let path = root.path(&f.manifest);
-    let shown = match f.line {
+    file_line(root, &f.manifest, f.line)
+}
+
+/// `file:line` of a workspace-relative `manifest` as code, relative to the
+/// repository, linked to the file's page when the address is known.
+pub fn file_line(root: &SourceRoot, manifest: &str, line: Option<usize>) -> Md {
+    let path = root.path(manifest);
+    let shown = match line {
         Some(l) => Md::code(&format!("{path}:{l}")),
         None => Md::code(&path),
     };
-    match (&root.web, f.line) {
+    match (&root.web, line) {
         (Some(web), Some(l)) => Md::link(shown, &format!("{web}{path}#L{l}")),
         (Some(web), None) => Md::link(shown, &format!("{web}{path}")),
         (None, _) => shown,
     }
 }
 
-/// `name`, or `name` (`package`) when renamed.
 fn dependency(f: &Finding) -> Md {
     let name = f.name.as_deref().unwrap_or("");
-    match f.package.as_deref() {
-        Some(p) if p != name => Md(format!("{} ({})", Md::code(name), Md::code(p))),
-        _ => Md::code(name),
+    dependency_name(name, f.package.as_deref().unwrap_or(name))
+}
+
+/// `name`, or `name` (`package`) when the dependency renames its crate.
+pub fn dependency_name(name: &str, package: &str) -> Md {
+    if name == package {
+        Md::code(name)
+    } else {
+        Md(format!("{} ({})", Md::code(name), Md::code(package)))
     }
 }
 

@@ -1,10 +1,13 @@
 //! Reports of `cargo pin outdated`: a table for a terminal, JSON, and a
-//! minimal Markdown table.
+//! Markdown page a reviewer vets releases from (their age, their status and
+//! links to each release's page, documentation and source diff).
 
 use comfy_table::Cell;
+use jiff::Timestamp;
 use serde::Serialize;
 
-use super::Style;
+use super::markdown::{COLLAPSE_ROWS, Md, Table, count, dependency_name, details, file_line};
+use super::{SourceRoot, Style};
 use crate::outdated::{Entry, ReleaseEntry};
 use crate::release_status::Status;
 
@@ -124,29 +127,495 @@ pub fn json(entries: &[Entry]) -> String {
     })
 }
 
-/// `outdated --format markdown`: one table of pending releases.
-pub fn markdown(entries: &[Entry]) -> String {
-    let mut out = String::from("## Pending releases\n\n");
+/// `outdated --format markdown`: a headline, a table of the requirements
+/// with newer releases, a table of the pending releases with their age,
+/// status and the links a reviewer vets them with, and the remedy. `now`
+/// is the clock ages are counted from; `root` anchors the locations.
+pub fn markdown(entries: &[Entry], now: Timestamp, root: &SourceRoot) -> String {
     let rows = shown(entries);
-    if rows.is_empty() {
-        out.push_str("Every registry requirement is at its latest release.\n\n");
+    let groups = pending(entries);
+    let newer = entries.iter().filter(|e| !e.releases.is_empty()).count();
+    let movable: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| e.newest_vetted().is_some())
+        .collect();
+    let mut out = String::new();
+    if newer == 0 {
+        out.push_str(&format!(
+            "## ✅ cargo pin outdated: no newer release for {}\n\n",
+            count(
+                entries.len(),
+                "registry requirement",
+                "registry requirements"
+            )
+        ));
     } else {
-        out.push_str("| location | dependency | locked | latest | vetted | held back |\n");
-        out.push_str("|---|---|---|---|---|---|\n");
-        for e in rows {
-            out.push_str(&format!(
-                "| `{}:{}` | `{}` | {} | {} | {} | {} |\n",
-                e.manifest,
-                e.line,
-                dependency(e),
-                e.locked.as_deref().unwrap_or("-"),
-                e.latest.as_deref().unwrap_or("-"),
-                e.newest_vetted().map_or("-", |r| r.version.as_str()),
-                held_text(e).replace('|', "\\|")
-            ));
-        }
-        out.push('\n');
+        out.push_str(&format!(
+            "## cargo pin outdated: {newer} of {} {} newer releases, {} can move to a vetted release\n\n",
+            count(entries.len(), "registry requirement", "registry requirements"),
+            if newer == 1 { "has" } else { "have" },
+            movable.len()
+        ));
     }
-    out.push_str(&summary(entries));
+    let unlocked = entries.iter().filter(|e| e.locked.is_none()).count();
+    if unlocked > 0 {
+        out.push_str(&format!(
+            "{} not in Cargo.lock: {} newer releases are unknown.\n",
+            count(unlocked, "requirement is", "requirements are"),
+            if unlocked == 1 { "its" } else { "their" }
+        ));
+    }
+    if !groups.is_empty() {
+        let total: usize = groups.iter().map(|g| g.releases.len()).sum();
+        out.push_str(&format!(
+            "{} of {}: {}.\n",
+            count(total, "pending release", "pending releases"),
+            count(groups.len(), "crate", "crates"),
+            status_counts(groups.iter().flat_map(|g| g.releases))
+        ));
+    }
+    if !movable.is_empty() {
+        let mut names: Vec<&str> = movable.iter().map(|e| e.package.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        out.push_str(&format!(
+            "\nReady to move now: {}\n",
+            Md::code(&format!("cargo pin upgrade {}", names.join(" ")))
+        ));
+    }
+    if !rows.is_empty() {
+        out.push_str("\n### Requirements\n\n");
+        let t = requirements_table(&rows, root);
+        if t.len() > COLLAPSE_ROWS {
+            out.push_str(&details(
+                &count(t.len(), "requirement", "requirements"),
+                &t.render(),
+            ));
+        } else {
+            out.push_str(&t.render());
+        }
+    }
+    if !groups.is_empty() {
+        out.push_str("\n### Pending releases\n\n");
+        out.push_str(&pending_section(&groups, now));
+        out.push_str(
+            "\nTo adopt a release, read its diff, record it as vetted with \
+             `cargo pin allow CRATE@VERSION --reason \"…\"`, then move the pins and \
+             Cargo.lock to the newest vetted release with `cargo pin upgrade CRATE`.\n",
+        );
+    }
     out
+}
+
+fn version_or_dash(v: Option<&str>) -> Md {
+    v.map_or_else(|| Md::text("—"), Md::code)
+}
+
+/// What holds back the releases newer than the newest vetted one.
+fn held_md(e: &Entry) -> Md {
+    if e.locked.is_none() {
+        return Md::text("not in Cargo.lock");
+    }
+    let held = held_back(e);
+    if held.is_empty() {
+        return Md::text(if e.releases.is_empty() {
+            "—"
+        } else {
+            "only yanked or prereleases"
+        });
+    }
+    let mut parts: Vec<Md> = held
+        .iter()
+        .rev()
+        .take(HELD_SHOWN)
+        .map(|r| Md::join([Md::code(&r.version), Md::text(r.status.as_str())], " "))
+        .collect();
+    if held.len() > HELD_SHOWN {
+        parts.push(Md::text(&format!("+{} more", held.len() - HELD_SHOWN)));
+    }
+    Md::join(parts, ", ")
+}
+
+fn requirements_table(rows: &[&Entry], root: &SourceRoot) -> Table {
+    let mut t = Table::new(&[
+        "location",
+        "dependency",
+        "requirement",
+        "locked",
+        "latest",
+        "newest vetted",
+        "held back",
+    ]);
+    for e in rows {
+        t.row(vec![
+            file_line(root, &e.manifest, Some(e.line)),
+            dependency_name(&e.name, &e.package),
+            Md::code(&e.requirement),
+            version_or_dash(e.locked.as_deref()),
+            version_or_dash(e.latest.as_deref()),
+            version_or_dash(e.newest_vetted().map(|r| r.version.as_str())),
+            held_md(e),
+        ]);
+    }
+    t
+}
+
+/// The releases newer than one locked version of one crate. Requirements
+/// that share a crate, its registry and its locked version share a group,
+/// so a release is listed once however many manifests name the crate.
+struct Pending<'a> {
+    package: &'a str,
+    registry: &'a str,
+    locked: &'a str,
+    crates_io: bool,
+    releases: &'a [ReleaseEntry],
+}
+
+fn pending(entries: &[Entry]) -> Vec<Pending<'_>> {
+    let mut out: Vec<Pending<'_>> = Vec::new();
+    for e in entries {
+        let Some(locked) = e.locked.as_deref() else {
+            continue;
+        };
+        if e.releases.is_empty()
+            || out
+                .iter()
+                .any(|p| p.package == e.package && p.registry == e.registry && p.locked == locked)
+        {
+            continue;
+        }
+        out.push(Pending {
+            package: &e.package,
+            registry: &e.registry,
+            locked,
+            crates_io: e.crates_io,
+            releases: &e.releases,
+        });
+    }
+    out
+}
+
+/// `2 vetted, 1 too-new`: the statuses present, the actionable first.
+fn status_counts<'a>(releases: impl Iterator<Item = &'a ReleaseEntry> + Clone) -> String {
+    const ORDER: [Status; 6] = [
+        Status::Vetted,
+        Status::Unvetted,
+        Status::TooNew,
+        Status::IncompatibleRust,
+        Status::Prerelease,
+        Status::Yanked,
+    ];
+    ORDER
+        .iter()
+        .filter_map(|s| {
+            let n = releases.clone().filter(|r| r.status == *s).count();
+            (n > 0).then(|| format!("{n} {s}"))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One table of every pending release; past [`COLLAPSE_ROWS`] rows, one
+/// collapsed table per crate instead, its summary saying what is in it.
+fn pending_section(groups: &[Pending<'_>], now: Timestamp) -> String {
+    // Links only where the sites know the crate: crates.io's crates.
+    let links = groups.iter().any(|g| g.crates_io);
+    let total: usize = groups.iter().map(|g| g.releases.len()).sum();
+    let table = |groups: &[Pending<'_>]| {
+        let mut header = vec!["crate", "locked", "release", "published", "age", "status"];
+        if links {
+            header.push("vet with");
+        }
+        let mut t = Table::new(&header).right(4);
+        for g in groups {
+            for r in g.releases {
+                let mut row = vec![
+                    Md::code(g.package),
+                    Md::code(g.locked),
+                    Md::code(&r.version),
+                    published(r),
+                    age(r, now),
+                    Md::text(r.status.as_str()),
+                ];
+                if links {
+                    row.push(if g.crates_io {
+                        review_links(g.package, g.locked, &r.version)
+                    } else {
+                        Md::text("—")
+                    });
+                }
+                t.row(row);
+            }
+        }
+        t.render()
+    };
+    if total <= COLLAPSE_ROWS {
+        return table(groups);
+    }
+    let mut out = String::new();
+    for (i, g) in groups.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&details(
+            &format!(
+                "{} {}: {} ({})",
+                g.package,
+                g.locked,
+                count(g.releases.len(), "newer release", "newer releases"),
+                status_counts(g.releases.iter())
+            ),
+            &table(std::slice::from_ref(g)),
+        ));
+    }
+    out
+}
+
+/// The publish date, or a dash when the registry does not say.
+fn published(r: &ReleaseEntry) -> Md {
+    match r
+        .published
+        .as_deref()
+        .and_then(|p| p.parse::<Timestamp>().ok())
+    {
+        Some(t) => Md::text(
+            &t.to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                .date()
+                .to_string(),
+        ),
+        None => Md::text("—"),
+    }
+}
+
+/// Whole days since the release was published, by `now`.
+fn age(r: &ReleaseEntry, now: Timestamp) -> Md {
+    match r
+        .published
+        .as_deref()
+        .and_then(|p| p.parse::<Timestamp>().ok())
+    {
+        Some(t) => {
+            let days = (now.duration_since(t).as_secs() / 86_400).max(0);
+            Md::text(&count(days as usize, "day", "days"))
+        }
+        None => Md::text("—"),
+    }
+}
+
+/// The pages a reviewer vets a crates.io release with: the release on
+/// crates.io, its documentation on docs.rs, and its source diff from the
+/// locked version on diff.rs.
+fn review_links(package: &str, locked: &str, version: &str) -> Md {
+    Md::join(
+        [
+            Md::link(
+                Md::text("crates.io"),
+                &format!("https://crates.io/crates/{package}/{version}"),
+            ),
+            Md::link(
+                Md::text("docs.rs"),
+                &format!("https://docs.rs/{package}/{version}"),
+            ),
+            Md::link(
+                Md::text("diff"),
+                &format!("https://diff.rs/{package}/{locked}/{version}"),
+            ),
+        ],
+        " · ",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root() -> SourceRoot {
+        SourceRoot {
+            dir: "/repo".into(),
+            prefix: "rust/".into(),
+            web: None,
+        }
+    }
+
+    fn now() -> Timestamp {
+        "2026-06-01T00:00:00Z".parse().unwrap()
+    }
+
+    fn release(version: &str, published: Option<&str>, status: Status) -> ReleaseEntry {
+        ReleaseEntry {
+            version: version.into(),
+            published: published.map(Into::into),
+            yanked: status == Status::Yanked,
+            status,
+        }
+    }
+
+    fn entry(name: &str, locked: Option<&str>, releases: Vec<ReleaseEntry>) -> Entry {
+        Entry {
+            manifest: "Cargo.toml".into(),
+            line: 7,
+            table: "dependencies".into(),
+            name: name.into(),
+            package: name.into(),
+            requirement: "1".into(),
+            registry: "crates-io".into(),
+            crates_io: true,
+            locked: locked.map(Into::into),
+            latest: releases.last().map(|r| r.version.clone()),
+            releases,
+        }
+    }
+
+    /// Every line of every table has as many cells as its header.
+    fn assert_tables_are_whole(md: &str) {
+        let mut width = None;
+        for line in md.lines() {
+            if !line.starts_with('|') {
+                width = None;
+                continue;
+            }
+            let cells = line.replace("\\|", "").matches('|').count();
+            assert_eq!(*width.get_or_insert(cells), cells, "{line}\n{md}");
+        }
+    }
+
+    #[test]
+    fn nothing_newer_is_one_line() {
+        let md = markdown(&[entry("a", Some("1.0.0"), vec![])], now(), &root());
+        assert_eq!(
+            md,
+            "## ✅ cargo pin outdated: no newer release for 1 registry requirement\n\n"
+        );
+    }
+
+    #[test]
+    fn ages_count_whole_days_from_the_clock() {
+        let e = entry(
+            "a",
+            Some("1.0.0"),
+            vec![
+                release("1.1.0", Some("2026-05-31T00:00:01Z"), Status::TooNew),
+                release("1.2.0", Some("2026-05-30T00:00:00Z"), Status::TooNew),
+                release("1.3.0", None, Status::Unvetted),
+                // A clock behind the registry's: not a negative age.
+                release("1.4.0", Some("2026-06-02T00:00:00Z"), Status::TooNew),
+            ],
+        );
+        let md = markdown(&[e], now(), &root());
+        assert!(
+            md.contains("| `1.1.0` | 2026-05-31 | 0 days | too-new |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| `1.2.0` | 2026-05-30 | 2 days | too-new |"),
+            "{md}"
+        );
+        assert!(md.contains("| `1.3.0` | — | — | unvetted |"), "{md}");
+        assert!(
+            md.contains("| `1.4.0` | 2026-06-02 | 0 days | too-new |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("`rust/Cargo.toml:7`"),
+            "repository-relative: {md}"
+        );
+        assert_tables_are_whole(&md);
+    }
+
+    #[test]
+    fn links_only_for_crates_io_crates() {
+        let mut corp = entry(
+            "private",
+            Some("1.0.0"),
+            vec![release("1.1.0", None, Status::Vetted)],
+        );
+        corp.registry = "corp".into();
+        corp.crates_io = false;
+        let md = markdown(std::slice::from_ref(&corp), now(), &root());
+        assert!(!md.contains("vet with") && !md.contains("https://"), "{md}");
+        assert_tables_are_whole(&md);
+
+        // Mixed: a links column, a dash for the private crate.
+        let public = entry(
+            "serde",
+            Some("1.0.0"),
+            vec![release("1.0.1", None, Status::Unvetted)],
+        );
+        let md = markdown(&[corp, public], now(), &root());
+        assert!(
+            md.contains("| `private` | `1.0.0` | `1.1.0` | — | — | vetted | — |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("[diff](https://diff.rs/serde/1.0.0/1.0.1)"),
+            "{md}"
+        );
+        assert!(!md.contains("crates/private"), "{md}");
+        assert_tables_are_whole(&md);
+    }
+
+    #[test]
+    fn hostile_text_cannot_break_a_table() {
+        let mut e = entry(
+            "x|y",
+            Some("1.0.0"),
+            vec![release("1.0.1|<b>", None, Status::Unvetted)],
+        );
+        e.requirement = "`>=1 |<script>".into();
+        e.manifest = "a|b/Cargo.toml".into();
+        let md = markdown(&[e], now(), &root());
+        assert!(!md.contains("<script>") && !md.contains("<b>"), "{md}");
+        assert_tables_are_whole(&md);
+    }
+
+    #[test]
+    fn long_reports_collapse_per_crate() {
+        let releases = |n: usize| {
+            (1..=n)
+                .map(|i| release(&format!("1.{i}.0"), None, Status::Unvetted))
+                .collect::<Vec<_>>()
+        };
+        let entries: Vec<Entry> = (0..30)
+            .map(|i| entry(&format!("c{i}"), Some("1.0.0"), releases(2)))
+            .collect();
+        let md = markdown(&entries, now(), &root());
+        // 30 requirements: one collapsed table; 60 releases: one block per crate.
+        assert!(
+            md.contains("<details><summary>30 requirements</summary>"),
+            "{md}"
+        );
+        assert_eq!(md.matches("<details><summary>c").count(), 30, "{md}");
+        assert!(
+            md.contains("<summary>c0 1.0.0: 2 newer releases (2 unvetted)</summary>"),
+            "{md}"
+        );
+        assert_tables_are_whole(&md);
+        assert!(
+            md.trim_end().ends_with("`cargo pin upgrade CRATE`."),
+            "{md}"
+        );
+
+        // A short report is not collapsed.
+        let md = markdown(&entries[..2], now(), &root());
+        assert!(!md.contains("<details>"), "{md}");
+    }
+
+    #[test]
+    fn unlocked_requirements_are_listed_without_releases() {
+        let md = markdown(
+            &[entry(
+                "a",
+                None,
+                vec![release("1.0.0", None, Status::Unvetted)],
+            )],
+            now(),
+            &root(),
+        );
+        assert!(md.contains("| not in Cargo.lock |"), "{md}");
+        assert!(
+            md.contains("1 requirement is not in Cargo.lock: its newer releases are unknown."),
+            "{md}"
+        );
+        assert!(!md.contains("### Pending releases"), "{md}");
+    }
 }

@@ -258,6 +258,15 @@ pub fn relock_git(lock_text: &str, moves: &[(String, String, String, String)]) -
     else {
         bail!("Cargo.lock has no [[package]] entries");
     };
+    // Built once: a lockfile has thousands of entries, a run few moves.
+    let sources: std::collections::HashMap<(&str, &str, &str), &str> = moves
+        .iter()
+        .map(|(n, v, old, new)| ((n.as_str(), v.as_str(), old.as_str()), new.as_str()))
+        .collect();
+    let entries: std::collections::HashMap<String, String> = moves
+        .iter()
+        .map(|(n, v, old, new)| (format!("{n} {v} ({old})"), format!("{n} {v} ({new})")))
+        .collect();
     for pkg in packages.iter_mut() {
         let name = pkg
             .get("name")
@@ -271,25 +280,19 @@ pub fn relock_git(lock_text: &str, moves: &[(String, String, String, String)]) -
             .to_string();
         if let Some(src) = pkg.get_mut("source").and_then(|v| v.as_value_mut())
             && let Some(cur) = src.as_str()
-            && let Some((_, _, _, new)) = moves
-                .iter()
-                .find(|(n, v, old, _)| *n == name && *v == version && old == cur)
+            && let Some(new) = sources.get(&(name.as_str(), version.as_str(), cur))
         {
             let decor = src.decor().clone();
-            *src = toml_edit::Value::from(new.as_str());
+            *src = toml_edit::Value::from(*new);
             *src.decor_mut() = decor;
         }
         if let Some(deps) = pkg.get_mut("dependencies").and_then(|v| v.as_array_mut()) {
             for entry in deps.iter_mut() {
                 let Some(cur) = entry.as_str() else { continue };
-                if let Some((n, v, old, new)) = moves
-                    .iter()
-                    .find(|(n, v, old, _)| cur == format!("{n} {v} ({old})"))
-                {
+                if let Some(new) = entries.get(cur) {
                     let decor = entry.decor().clone();
-                    *entry = toml_edit::Value::from(format!("{n} {v} ({new})"));
+                    *entry = toml_edit::Value::from(new.as_str());
                     *entry.decor_mut() = decor;
-                    let _ = old;
                 }
             }
         }

@@ -123,6 +123,13 @@ pub fn plan(
         .filter_map(|r| r.dep.map(|d| d as *const Dependency))
         .collect();
     let followers = git_followers(ws, lock);
+    // Findings point at their manifest; its position, found once each.
+    let index_of: std::collections::HashMap<*const manifest::Manifest, usize> = ws
+        .manifests
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m as *const manifest::Manifest, i))
+        .collect();
 
     for r in &raw {
         let (Some(m), Some(dep)) = (r.manifest, r.dep) else {
@@ -153,10 +160,9 @@ pub fn plan(
             leave(format!("`{}` is at level {level}", f.rule));
             continue;
         }
-        let idx = ws
-            .manifests
-            .iter()
-            .position(|x| std::ptr::eq(x, m))
+        let idx = index_of
+            .get(&(m as *const manifest::Manifest))
+            .copied()
             .ok_or_else(|| anyhow!("internal error: manifest not in workspace"))?;
         let Some(fix) = f.fix.clone() else {
             leave(match &dep.source {

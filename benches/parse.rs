@@ -11,8 +11,8 @@ mod support;
 use std::hint::black_box;
 use std::path::Path;
 
-use cargo_pin::lockfile::Lockfile;
-use cargo_pin::requirement;
+use cargo_pin::workspace::lockfile::Lockfile;
+use cargo_pin::workspace::requirement;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 fn classify(c: &mut Criterion) {

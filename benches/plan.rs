@@ -9,10 +9,10 @@ mod support;
 
 use std::hint::black_box;
 
-use cargo_pin::check::{self, Levels};
-use cargo_pin::edit::{self, TextEdit};
-use cargo_pin::fix::{self, Options};
-use cargo_pin::policy::Policy;
+use cargo_pin::audit::check::{self, Levels};
+use cargo_pin::audit::policy::Policy;
+use cargo_pin::change::edit::{self, TextEdit};
+use cargo_pin::change::fix::{self, Options};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 fn today() -> jiff::civil::Date {
@@ -61,7 +61,7 @@ fn rewrite(c: &mut Criterion) {
     for n in support::SIZES {
         let generated = support::generate(n);
         let ws = support::workspace(&generated, std::path::Path::new(support::ROOT));
-        let mut summary = cargo_pin::finding::Summary::default();
+        let mut summary = cargo_pin::audit::finding::Summary::default();
         let raw = check::raw_findings(&ws, &mut summary);
         // Each manifest's text and the edits that pin its requirements.
         let mut edits: Vec<(&str, Vec<TextEdit>)> = ws

@@ -10,9 +10,9 @@ mod synth;
 
 use std::collections::BTreeSet;
 
-use cargo_pin::lockfile::{Lockfile, Source};
-use cargo_pin::manifest::{self, DepSource, Manifest, TableKind};
-use cargo_pin::requirement::{self, Kind};
+use cargo_pin::workspace::lockfile::{Lockfile, Source};
+use cargo_pin::workspace::manifest::{self, DepSource, Manifest, TableKind};
+use cargo_pin::workspace::requirement::{self, Kind};
 
 fn generate(members: usize, seed: u64) -> synth::Workspace {
     let pool = synth::Pool::builtin(seed, synth::pool_size(members));

@@ -7,7 +7,7 @@ mod support;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use cargo_pin::cargo_config::{HttpConfig, Registry, Secret};
+use cargo_pin::registry::config::{HttpConfig, Registry, Secret};
 use cargo_pin::registry::{self, Cache, Index, NoProgress, Options};
 use support::server::{Fault, Server, refused_url};
 

@@ -2,8 +2,8 @@
 //! changes exactly the planned values, and re-parsing gives the same
 //! document otherwise (comments, other keys, line endings included).
 
-use cargo_pin::edit;
-use cargo_pin::manifest::{self, DepSource, GitRef};
+use cargo_pin::change::edit;
+use cargo_pin::workspace::manifest::{self, DepSource, GitRef};
 use proptest::prelude::*;
 
 /// How one generated dependency is written.
@@ -175,8 +175,8 @@ proptest! {
         // so a second `fix` would find nothing to do.
         for d in &re.deps {
             if let DepSource::Registry { requirement: Some(r), .. } = &d.source {
-                let kind = cargo_pin::requirement::classify(r).unwrap().kind;
-                prop_assert_eq!(kind, cargo_pin::requirement::Kind::Exact);
+                let kind = cargo_pin::workspace::requirement::classify(r).unwrap().kind;
+                prop_assert_eq!(kind, cargo_pin::workspace::requirement::Kind::Exact);
             }
         }
     }

@@ -15,10 +15,10 @@ pub mod synth;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use cargo_pin::lockfile::Lockfile;
-use cargo_pin::manifest::{self, Manifest};
-use cargo_pin::toolchain::Toolchain;
 use cargo_pin::workspace::Workspace;
+use cargo_pin::workspace::lockfile::Lockfile;
+use cargo_pin::workspace::manifest::{self, Manifest};
+use cargo_pin::workspace::toolchain::Toolchain;
 
 /// The workspace sizes of issue 7, in members.
 pub const SIZES: [usize; 4] = [10, 100, 400, 1000];

@@ -2,8 +2,8 @@
 //! manifest that parses again and reads back exactly the planned values.
 #![no_main]
 
-use cargo_pin::edit;
-use cargo_pin::manifest::{self, DepSource, GitRef};
+use cargo_pin::change::edit;
+use cargo_pin::workspace::manifest::{self, DepSource, GitRef};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &str| {

@@ -2,7 +2,7 @@
 //! `Exact` requirement matches its own version and no other patch release.
 #![no_main]
 
-use cargo_pin::requirement::{Kind, classify};
+use cargo_pin::workspace::requirement::{Kind, classify};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &str| {

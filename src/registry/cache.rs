@@ -91,7 +91,7 @@ impl Cache {
 /// A directory name for a registry: readable, and unique by a hash of the
 /// whole URL.
 fn registry_dir(index_url: &str) -> String {
-    let readable: String = crate::cargo_config::display_url(index_url)
+    let readable: String = crate::registry::config::display_url(index_url)
         .split("://")
         .last()
         .unwrap_or("")

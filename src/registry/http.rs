@@ -16,7 +16,7 @@ use anyhow::{Context, Result, anyhow};
 use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 
-use crate::cargo_config::{HttpConfig, Secret, display_url};
+use crate::registry::config::{HttpConfig, Secret, display_url};
 
 /// No index file is anywhere near this; a bigger body is refused rather
 /// than held in memory.

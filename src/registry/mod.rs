@@ -9,9 +9,11 @@
 //! is never reported as up to date.
 
 pub mod cache;
+pub mod config;
 pub mod http;
 pub mod parse;
 pub mod path;
+pub mod sources;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -21,7 +23,7 @@ use anyhow::{Result, anyhow, bail};
 pub use cache::Cache;
 pub use parse::Release;
 
-use crate::cargo_config::{HttpConfig, Registry, display_url};
+use crate::registry::config::{HttpConfig, Registry, display_url};
 use http::{Client, Outcome, status_text};
 
 /// How a run reaches the registries.
@@ -283,12 +285,12 @@ async fn auth_required(client: &Client, reg: &Registry) -> Result<bool> {
 }
 
 fn unauthorized(reg: &Registry, status: reqwest::StatusCode, sent: bool) -> anyhow::Error {
-    let var = if reg.name == crate::cargo_config::CRATES_IO {
+    let var = if reg.name == crate::registry::config::CRATES_IO {
         "CARGO_REGISTRY_TOKEN".to_string()
     } else {
         format!(
             "CARGO_REGISTRIES_{}_TOKEN",
-            crate::cargo_config::env_key(&reg.name)
+            crate::registry::config::env_key(&reg.name)
         )
     };
     let what = if sent {

@@ -7,8 +7,8 @@
 //! too in properties (they separate properties and end the list).
 
 use super::SourceRoot;
-use crate::finding::{Finding, Report};
-use crate::rule::Level;
+use crate::audit::finding::{Finding, Report};
+use crate::audit::rule::Level;
 
 /// `check --format github`.
 pub fn check(report: &Report, root: &SourceRoot) -> String {
@@ -65,7 +65,7 @@ pub fn escape_property(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rule::Rule;
+    use crate::audit::rule::Rule;
 
     #[test]
     fn escapes_follow_the_runner() {

@@ -3,8 +3,8 @@
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
 use super::Style;
-use crate::finding::{Finding, Report};
-use crate::rule::Level;
+use crate::audit::finding::{Finding, Report};
+use crate::audit::rule::Level;
 
 /// A table with the house style: condensed UTF-8 borders, wrapped to the
 /// terminal, coloured only when allowed.
@@ -167,7 +167,7 @@ pub fn plural(n: usize, noun: &str) -> String {
 }
 
 /// `fix`'s human report: what changed, what was left and why, a summary.
-pub fn fix(plan: &crate::fix::Plan, dry_run: bool, style: &Style) -> String {
+pub fn fix(plan: &crate::change::fix::Plan, dry_run: bool, style: &Style) -> String {
     let mut out = String::new();
     if !plan.edits.is_empty() {
         let mut t = table(style, &["location", "dependency", "from", "to"]);

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::finding::Report;
+use crate::audit::finding::Report;
 
 /// The schema version every JSON report carries.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -12,8 +12,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 struct CheckJson<'a> {
     schema_version: u32,
     workspace_root: &'a str,
-    findings: &'a [crate::finding::Finding],
-    summary: &'a crate::finding::Summary,
+    findings: &'a [crate::audit::finding::Finding],
+    summary: &'a crate::audit::finding::Summary,
 }
 
 /// `check --format json`.
@@ -31,8 +31,8 @@ struct FixJson<'a> {
     schema_version: u32,
     workspace_root: &'a str,
     dry_run: bool,
-    edits: &'a [crate::fix::Edit],
-    left: &'a [crate::fix::Left],
+    edits: &'a [crate::change::fix::Edit],
+    left: &'a [crate::change::fix::Left],
     files: Vec<&'a str>,
     summary: FixSummary,
 }
@@ -45,7 +45,7 @@ struct FixSummary {
 }
 
 /// `fix --format json`.
-pub fn fix(plan: &crate::fix::Plan, dry_run: bool, workspace_root: &str) -> String {
+pub fn fix(plan: &crate::change::fix::Plan, dry_run: bool, workspace_root: &str) -> String {
     to_string(&FixJson {
         schema_version: SCHEMA_VERSION,
         workspace_root,

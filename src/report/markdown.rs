@@ -12,8 +12,8 @@
 use std::fmt;
 
 use super::SourceRoot;
-use crate::finding::{Finding, Report};
-use crate::rule::{Level, Rule};
+use crate::audit::finding::{Finding, Report};
+use crate::audit::rule::{Level, Rule};
 
 /// More rows than this in a report, and its long sections are collapsed.
 pub const COLLAPSE_ROWS: usize = 25;
@@ -427,7 +427,7 @@ pub fn fenced(lang: &str, body: &str) -> String {
 
 /// `fix --format markdown`: what was (or would be) pinned, what was left
 /// and why, and the diff, collapsed.
-pub fn fix(plan: &crate::fix::Plan, dry_run: bool) -> String {
+pub fn fix(plan: &crate::change::fix::Plan, dry_run: bool) -> String {
     let mut out = String::new();
     let verb = if dry_run { "would pin" } else { "pinned" };
     out.push_str(&format!(

@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use super::markdown::{COLLAPSE_ROWS, Md, Table, count, dependency_name, details, file_line};
 use super::{SourceRoot, Style};
-use crate::outdated::{Entry, ReleaseEntry};
-use crate::release_status::Status;
+use crate::audit::outdated::{Entry, ReleaseEntry};
+use crate::audit::release::Status;
 
 /// How many held-back releases a table cell lists before `+N more`.
 const HELD_SHOWN: usize = 3;

@@ -10,8 +10,8 @@
 use serde_json::{Value, json};
 
 use super::SourceRoot;
-use crate::finding::{Finding, Report};
-use crate::rule::{Level, Rule};
+use crate::audit::finding::{Finding, Report};
+use crate::audit::rule::{Level, Rule};
 
 /// The SARIF schema the output follows.
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";

@@ -5,7 +5,7 @@ use comfy_table::Cell;
 use serde::Serialize;
 
 use super::Style;
-use crate::upgrade::{Held, Plan};
+use crate::change::upgrade::{Held, Plan};
 
 fn held_text(held: &[Held]) -> String {
     held.iter()
@@ -72,8 +72,8 @@ pub fn human(plan: &Plan, dry_run: bool, style: &Style) -> String {
 struct Json<'a> {
     schema_version: u32,
     dry_run: bool,
-    moves: &'a [crate::upgrade::Move],
-    held: &'a [crate::upgrade::Stay],
+    moves: &'a [crate::change::upgrade::Move],
+    held: &'a [crate::change::upgrade::Stay],
 }
 
 /// `upgrade --format json`.

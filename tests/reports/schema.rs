@@ -1,6 +1,6 @@
 //! The JSON Schemas in `schema/` describe the real JSON output.
 
-use cargo_pin::rule::Rule;
+use cargo_pin::audit::rule::Rule;
 use serde_json::{Value, json};
 
 use crate::common;

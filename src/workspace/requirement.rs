@@ -6,7 +6,7 @@
 
 use semver::{Op, Version, VersionReq};
 
-use crate::rule::Rule;
+use crate::audit::rule::Rule;
 
 /// How a registry requirement constrains the version cargo may pick.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::{Context, Result, anyhow};
 use toml_edit::Item;
 
-use crate::text::LineIndex;
+use crate::workspace::text::LineIndex;
 
 /// What the toolchain file says, as far as pinning goes.
 #[derive(Debug, Clone, PartialEq, Eq)]

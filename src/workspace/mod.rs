@@ -5,14 +5,20 @@
 //! `--no-deps` is what lets this work offline, without fetching git
 //! dependencies, and on workspaces whose lockfile is missing or stale.
 
+pub mod lockfile;
+pub mod manifest;
+pub mod requirement;
+pub mod text;
+pub mod toolchain;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, anyhow, bail};
 
-use crate::lockfile::Lockfile;
-use crate::manifest::{self, DepSource, Manifest};
-use crate::toolchain::{self, Toolchain};
+use crate::workspace::lockfile::Lockfile;
+use manifest::{DepSource, Manifest};
+use toolchain::Toolchain;
 
 /// A workspace, read.
 #[derive(Debug)]
@@ -246,11 +252,11 @@ impl Workspace {
         &'a self,
         inherited: &std::collections::HashMap<&str, Option<&str>>,
         m: &Manifest,
-        dep: &crate::manifest::Dependency,
+        dep: &crate::workspace::manifest::Dependency,
         req: &semver::VersionReq,
-    ) -> Option<&'a crate::lockfile::Package> {
+    ) -> Option<&'a crate::workspace::lockfile::Package> {
         let lock = self.lockfile.as_ref()?;
-        let member = if dep.kind == crate::manifest::TableKind::Workspace {
+        let member = if dep.kind == crate::workspace::manifest::TableKind::Workspace {
             inherited.get(dep.name.as_str()).copied().flatten()
         } else {
             m.package.as_deref()
@@ -344,7 +350,7 @@ fn diagnose(manifest: &Path) -> Option<anyhow::Error> {
                 requirement: Some(r),
                 ..
             } = &d.source
-                && let Err(e) = crate::requirement::classify(r)
+                && let Err(e) = crate::workspace::requirement::classify(r)
             {
                 bail!(
                     "{}:{}: dependency `{}`: invalid version requirement `{r}`: {e}",

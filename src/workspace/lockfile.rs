@@ -137,7 +137,7 @@ impl Lockfile {
                 "1: no [[package]] entries; this is not a lockfile cargo wrote (regenerate it with `cargo generate-lockfile`)"
             );
         }
-        let lines = crate::text::LineIndex::new(text);
+        let lines = crate::workspace::text::LineIndex::new(text);
         let mut packages = Vec::with_capacity(raw.package.len());
         for p in raw.package {
             let line = lines.line_of(p.name.span().start);
@@ -253,7 +253,7 @@ fn dep_names(entry: &str, p: &Package) -> bool {
 pub(crate) fn toml_error(text: &str, e: &toml::de::Error) -> String {
     let msg = e.message().trim();
     let line = e.span().map_or(1, |span| {
-        crate::text::LineIndex::new(text).line_of(span.start)
+        crate::workspace::text::LineIndex::new(text).line_of(span.start)
     });
     format!("{line}: {msg}")
 }

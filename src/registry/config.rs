@@ -618,7 +618,7 @@ fn read_toml(path: &Path) -> Result<Option<File>> {
         anyhow!(
             "{}:{}",
             path.display(),
-            crate::lockfile::toml_error(&text, &e)
+            crate::workspace::lockfile::toml_error(&text, &e)
         )
     })?;
     Ok(Some(File {
@@ -678,7 +678,7 @@ pub fn parse_publish_age(s: &str) -> Result<SignedDuration, String> {
     let secs = match unit.trim() {
         "s" | "sec" | "secs" | "second" | "seconds" => 1,
         "month" | "months" => 30 * 86_400,
-        _ => return crate::policy::parse_age(s),
+        _ => return crate::audit::policy::parse_age(s),
     };
     n.checked_mul(secs)
         .map(SignedDuration::from_secs)

@@ -11,8 +11,8 @@ use std::sync::Arc;
 use anyhow::{Result, anyhow};
 use jiff::SignedDuration;
 
-use crate::cargo_config::{self, CargoConfig, Registry};
-use crate::policy::Policy;
+use crate::audit::policy::Policy;
+use crate::registry::config::{self as cargo_config, CargoConfig, Registry};
 use crate::registry::{self, Cache, Index, Options, Progress};
 
 /// The registries of one workspace, resolved once each.

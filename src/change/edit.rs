@@ -9,7 +9,7 @@ use std::ops::Range;
 
 use anyhow::{Result, bail};
 
-use crate::manifest::{DepSource, Dependency, Form, GitRef, Manifest};
+use crate::workspace::manifest::{DepSource, Dependency, Form, GitRef, Manifest};
 
 /// Replace `range` of the original text with `text`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -206,7 +206,7 @@ pub enum Expect {
 /// Re-parses an edited manifest and checks every planned value is there, so
 /// a planner bug can never write a manifest that says something else.
 pub fn verify(m: &Manifest, after: &str, expected: &[(&Dependency, Expect)]) -> Result<()> {
-    let re = crate::manifest::parse(m.path.clone(), m.rel.clone(), after.to_string())
+    let re = crate::workspace::manifest::parse(m.path.clone(), m.rel.clone(), after.to_string())
         .map_err(|e| anyhow::anyhow!("internal error: the edited {} does not parse: {e}", m.rel))?;
     if re.deps.len() != m.deps.len() {
         bail!("internal error: editing {} changed its dependencies", m.rel);
@@ -303,7 +303,7 @@ pub fn relock_git(lock_text: &str, moves: &[(String, String, String, String)]) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::manifest;
+    use crate::workspace::manifest;
 
     fn read(text: &str) -> Manifest {
         manifest::parse("/w/Cargo.toml".into(), "Cargo.toml".into(), text.into()).unwrap()

@@ -5,7 +5,7 @@
 //! (`cargo update -p CRATE@OLD --precise NEW`).
 //!
 //! Manifests are rewritten with the same byte-exact edits as `fix`
-//! ([`crate::edit`]): every edit is planned and checked first, then all
+//! ([`crate::change::edit`]): every edit is planned and checked first, then all
 //! files are written or none; should cargo then fail to update the lock,
 //! every file is put back as it was.
 
@@ -18,16 +18,16 @@ use jiff::Timestamp;
 use semver::Version;
 use serde::Serialize;
 
-use crate::edit::{self, TextEdit};
-use crate::manifest::{DepSource, Dependency, Manifest};
-use crate::outdated::requirements;
-use crate::policy::Policy;
+use crate::audit::outdated::requirements;
+use crate::audit::policy::Policy;
+use crate::audit::release::{Judge, Status};
+use crate::change::edit::{self, TextEdit};
+pub use crate::change::write::FileChange;
 use crate::registry::Progress;
-use crate::release_status::{Judge, Status};
-use crate::requirement;
-use crate::sources::{self, Sources};
+use crate::registry::sources::{self, Sources};
 use crate::workspace::Workspace;
-pub use crate::write::FileChange;
+use crate::workspace::manifest::{DepSource, Dependency, Manifest};
+use crate::workspace::requirement;
 
 /// One requirement rewritten.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -77,7 +77,7 @@ pub struct Plan {
 impl Plan {
     /// The unified diff of the manifest changes.
     pub fn diff(&self) -> String {
-        crate::write::unified_diff(&self.files)
+        crate::change::write::unified_diff(&self.files)
     }
 
     /// The `cargo update` arguments each move needs.
@@ -276,7 +276,7 @@ pub fn apply(ws: &Workspace, plan: &Plan, offline: bool) -> Result<()> {
     let lock_path = ws.root.join("Cargo.lock");
     let lock_before = std::fs::read(&lock_path)
         .map_err(|e| anyhow!("cannot read {}: {e}", lock_path.display()))?;
-    crate::write::write_changes(&plan.files, false)?;
+    crate::change::write::write_changes(&plan.files, false)?;
     // From here on, any failure puts every file back as it was.
     match relock(ws, plan, offline, &lock_path) {
         Ok(()) => Ok(()),
@@ -287,7 +287,7 @@ pub fn apply(ws: &Workspace, plan: &Plan, offline: bool) -> Result<()> {
                 .map(|f| (f.path.clone(), f.before.clone().into_bytes()))
                 .collect();
             back.push((lock_path.clone(), lock_before));
-            match crate::write::write_all(&back) {
+            match crate::change::write::write_all(&back) {
                 Ok(()) => Err(e.context("nothing was changed")),
                 Err(r) => Err(e.context(format!("and restoring the files failed too: {r:#}"))),
             }
@@ -301,14 +301,14 @@ fn relock(ws: &Workspace, plan: &Plan, offline: bool, lock_path: &Path) -> Resul
     for (m, args) in plan.moves.iter().zip(plan.cargo_updates()) {
         // Changed manifests make cargo re-resolve what no longer matches, so
         // an earlier update may already have moved this one.
-        let now = crate::lockfile::Lockfile::read(lock_path)?;
+        let now = crate::workspace::lockfile::Lockfile::read(lock_path)?;
         let has = |v: &str| now.named(&m.package).any(|p| p.version.to_string() == v);
         if has(&m.to) && !has(&m.from) {
             continue;
         }
         cargo_update(ws, &args, offline)?;
     }
-    let after = crate::lockfile::Lockfile::read(lock_path)?;
+    let after = crate::workspace::lockfile::Lockfile::read(lock_path)?;
     for m in &plan.moves {
         let to = Version::parse(&m.to)?;
         if !after.named(&m.package).any(|p| p.version == to) {

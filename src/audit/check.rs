@@ -4,14 +4,14 @@
 
 use jiff::civil::Date;
 
-use crate::finding::{Finding, Report, Summary};
-use crate::lockfile::{Lockfile, Package, Source};
-use crate::manifest::{DepSource, Dependency, GitDep, GitRef, Manifest, TableKind};
-use crate::policy::Policy;
-use crate::requirement::{self, Kind};
-use crate::rule::{Level, Rule};
-use crate::toolchain::Toolchain;
+use crate::audit::finding::{Finding, Report, Summary};
+use crate::audit::policy::Policy;
+use crate::audit::rule::{Level, Rule};
 use crate::workspace::Workspace;
+use crate::workspace::lockfile::{Lockfile, Package, Source};
+use crate::workspace::manifest::{DepSource, Dependency, GitDep, GitRef, Manifest, TableKind};
+use crate::workspace::requirement::{self, Kind};
+use crate::workspace::toolchain::Toolchain;
 
 /// Rule levels for one run: the policy's, then `-D/-W/-A` in order.
 #[derive(Debug, Clone, Default)]
@@ -359,7 +359,10 @@ pub fn evaluate(
         let rule = Rule::ExemptionExpired;
         let mut f = Finding::file(
             rule,
-            policy.path.as_deref().unwrap_or(crate::policy::FILE_NAME),
+            policy
+                .path
+                .as_deref()
+                .unwrap_or(crate::audit::policy::FILE_NAME),
             Some(e.line),
             format!(
                 "the exemption for `{}` expired on {} ({}); it no longer applies",

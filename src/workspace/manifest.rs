@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use anyhow::{Result, anyhow};
 use toml_edit::Item;
 
-use crate::text::LineIndex;
+use crate::workspace::text::LineIndex;
 
 /// A manifest, read and parsed.
 #[derive(Debug)]

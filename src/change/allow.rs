@@ -12,12 +12,12 @@ use anyhow::{Result, anyhow, bail};
 use semver::Version;
 use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, value};
 
-use crate::lockfile::Source;
-use crate::manifest::DepSource;
-use crate::policy::{self, Policy};
+use crate::audit::policy::{self, Policy};
 use crate::registry::Progress;
-use crate::sources::Sources;
+use crate::registry::sources::Sources;
 use crate::workspace::Workspace;
+use crate::workspace::lockfile::Source;
+use crate::workspace::manifest::DepSource;
 
 /// One `CRATE@VERSION` from the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,7 +80,7 @@ pub fn run(
         let all = index.releases(reg, &r.krate).unwrap_or(&[]);
         match all.iter().find(|x| x.version == r.version) {
             None => {
-                let newest = crate::release_status::latest(all)
+                let newest = crate::audit::release::latest(all)
                     .map(|x| format!(" (its latest release is {})", x.version))
                     .unwrap_or_default();
                 bail!(
@@ -128,7 +128,7 @@ pub fn run(
         bail!("internal error: the edit lost a [[vetted]] entry");
     }
     if after != text {
-        crate::write::write_atomic(path, after.as_bytes())
+        crate::change::write::write_atomic(path, after.as_bytes())
             .map_err(|e| anyhow!("cannot write {shown}: {e:#}"))?;
     }
     Ok(outcomes)
@@ -140,7 +140,7 @@ fn registry_of(
     ws: &Workspace,
     sources: &mut Sources,
     krate: &str,
-) -> Result<crate::cargo_config::Registry> {
+) -> Result<crate::registry::config::Registry> {
     let from_manifest = ws
         .manifests
         .iter()

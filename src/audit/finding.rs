@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::rule::{Level, Rule};
+use crate::audit::rule::{Level, Rule};
 
 /// One thing `check` found. Field names are the JSON contract.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

@@ -10,15 +10,15 @@ use std::sync::Arc;
 use anyhow::{Result, bail};
 use jiff::Timestamp;
 
-use crate::finding::Finding;
-use crate::lockfile::Source;
-use crate::manifest::{DepSource, TableKind};
-use crate::policy::Policy;
+use crate::audit::finding::Finding;
+use crate::audit::policy::Policy;
+use crate::audit::release::{Judge, human_age};
+use crate::audit::rule::Rule;
 use crate::registry::Progress;
-use crate::release_status::{Judge, human_age};
-use crate::rule::Rule;
-use crate::sources::{self, Sources};
+use crate::registry::sources::{self, Sources};
 use crate::workspace::Workspace;
+use crate::workspace::lockfile::Source;
+use crate::workspace::manifest::{DepSource, TableKind};
 
 /// Fetches every locked registry package and returns the registry
 /// findings, before levels and exemptions apply.

@@ -3,6 +3,8 @@
 //! This is the edge of the program: it is the one place that prints, and it
 //! turns every error into exit code 2 with a message.
 
+pub mod progress;
+
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -11,12 +13,12 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::check::{self, Levels};
-use crate::policy::Policy;
-use crate::progress::TermProgress;
+use crate::audit::check::{self, Levels};
+use crate::audit::policy::Policy;
+use crate::audit::rule::{Level, Rule};
+use crate::cli::progress::TermProgress;
+use crate::registry::sources::Sources;
 use crate::report::{self, Style};
-use crate::rule::{Level, Rule};
-use crate::sources::Sources;
 use crate::workspace::Workspace;
 
 /// Exit code: no deny-level finding.
@@ -126,7 +128,7 @@ pub struct OutdatedArgs {
 pub struct AllowArgs {
     /// Releases to record as vetted, as CRATE@VERSION
     #[arg(value_name = "CRATE@VERSION", required = true, value_parser = parse_release)]
-    pub releases: Vec<crate::allow::Release>,
+    pub releases: Vec<crate::change::allow::Release>,
     /// Why the releases are trusted (recorded in pin.toml)
     #[arg(long, value_name = "TEXT")]
     pub reason: String,
@@ -136,7 +138,7 @@ pub struct AllowArgs {
     pub registry: RegistryArgs,
 }
 
-fn parse_release(s: &str) -> Result<crate::allow::Release, String> {
+fn parse_release(s: &str) -> Result<crate::change::allow::Release, String> {
     s.parse()
 }
 
@@ -392,10 +394,10 @@ fn run_check(args: &CheckArgs) -> Result<u8> {
     let now = now()?;
     let levels = args.levels.levels();
     let report = if args.registry {
-        let mut summary = crate::finding::Summary::default();
+        let mut summary = crate::audit::finding::Summary::default();
         let mut raw = check::raw_findings(&ws, &mut summary);
         let mut sources = Sources::load(&ws.root)?;
-        let found = crate::registry_check::run(
+        let found = crate::audit::registry_check::run(
             &ws,
             &policy,
             &mut sources,
@@ -428,11 +430,11 @@ fn run_check(args: &CheckArgs) -> Result<u8> {
 
 fn run_fix(args: &FixArgs) -> Result<u8> {
     let (ws, policy) = load(&args.workspace)?;
-    let opts = crate::fix::Options {
+    let opts = crate::change::fix::Options {
         crates: args.crates.clone(),
         packages: args.packages.clone(),
     };
-    let plan = crate::fix::plan(&ws, &policy, &args.levels.levels(), today(now()?), &opts)?;
+    let plan = crate::change::fix::plan(&ws, &policy, &args.levels.levels(), today(now()?), &opts)?;
     let text = match args.format {
         FixFormat::Human => {
             let mut t = String::new();
@@ -460,7 +462,7 @@ fn run_fix(args: &FixArgs) -> Result<u8> {
                 .map(|f| (f.path.clone(), f.after.clone().into_bytes()))
                 .collect();
             files.push((file.to_path_buf(), text.into_bytes()));
-            crate::write::write_all(&files)
+            crate::change::write::write_all(&files)
                 .with_context(|| format!("nothing was written (report: {})", file.display()))?;
         }
         (false, None) => {
@@ -475,7 +477,7 @@ fn run_outdated(args: &OutdatedArgs) -> Result<u8> {
     let (ws, policy) = load(&args.workspace)?;
     let mut sources = Sources::load(&ws.root)?;
     let now = now()?;
-    let entries = crate::outdated::run(
+    let entries = crate::audit::outdated::run(
         &ws,
         &policy,
         &mut sources,
@@ -496,9 +498,9 @@ fn run_outdated(args: &OutdatedArgs) -> Result<u8> {
 
 fn run_allow(args: &AllowArgs) -> Result<u8> {
     let ws = Workspace::load(args.workspace.manifest_path.as_deref())?;
-    let path = crate::allow::policy_path(&ws, args.workspace.policy.as_deref());
+    let path = crate::change::allow::policy_path(&ws, args.workspace.policy.as_deref());
     let mut sources = Sources::load(&ws.root)?;
-    let outcomes = crate::allow::run(
+    let outcomes = crate::change::allow::run(
         &ws,
         &mut sources,
         &path,
@@ -532,7 +534,7 @@ fn run_upgrade(args: &UpgradeArgs) -> Result<u8> {
     let (ws, policy) = load(&args.workspace)?;
     let mut sources = Sources::load(&ws.root)?;
     let offline = args.registry.offline || sources.config.http.offline;
-    let plan = crate::upgrade::plan(
+    let plan = crate::change::upgrade::plan(
         &ws,
         &policy,
         &mut sources,
@@ -542,7 +544,7 @@ fn run_upgrade(args: &UpgradeArgs) -> Result<u8> {
         TermProgress::for_stderr(),
     )?;
     if !args.dry_run {
-        crate::upgrade::apply(&ws, &plan, offline)?;
+        crate::change::upgrade::apply(&ws, &plan, offline)?;
     }
     let text = match args.format {
         UpgradeFormat::Human => {
@@ -575,7 +577,7 @@ pub fn display_path(p: &Path) -> String {
 /// (`| head`) is not an error.
 pub fn emit(text: &str, output: Option<&Path>) -> Result<()> {
     if let Some(path) = output {
-        return crate::write::write_atomic(path, text.as_bytes())
+        return crate::change::write::write_atomic(path, text.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()));
     }
     let mut out = std::io::stdout().lock();

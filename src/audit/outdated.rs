@@ -8,13 +8,13 @@ use anyhow::Result;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::cargo_config::Registry;
-use crate::manifest::{DepSource, Dependency, Manifest, TableKind};
-use crate::policy::Policy;
+use crate::audit::policy::Policy;
+use crate::audit::release::{self as release_status, Judge, Status};
+use crate::registry::config::Registry;
+use crate::registry::sources::{self, Sources};
 use crate::registry::{Index, Progress};
-use crate::release_status::{self, Judge, Status};
-use crate::sources::{self, Sources};
 use crate::workspace::Workspace;
+use crate::workspace::manifest::{DepSource, Dependency, Manifest, TableKind};
 
 /// One registry requirement and the releases newer than its locked one.
 /// Field names are the JSON contract.
@@ -122,7 +122,7 @@ pub fn entries(
     let mut out = Vec::new();
     for ((m, dep), reg) in requirements(ws).zip(regs) {
         let requirement = written(dep);
-        let locked = crate::requirement::classify(&requirement)
+        let locked = crate::workspace::requirement::classify(&requirement)
             .ok()
             .and_then(|req| ws.locked_registry(&inherited, m, dep, &req.req))
             .map(|p| p.version.clone());

@@ -11,15 +11,15 @@ use anyhow::{Result, anyhow, bail};
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::check::{self, Judge, Levels};
-use crate::edit::{self, Expect, TextEdit, verify};
-use crate::finding::Summary;
-use crate::lockfile::{Lockfile, Source};
-use crate::manifest::{self, DepSource, Dependency, GitRef, TableKind};
-use crate::policy::Policy;
-use crate::rule::{Level, Rule};
+use crate::audit::check::{self, Judge, Levels};
+use crate::audit::finding::Summary;
+use crate::audit::policy::Policy;
+use crate::audit::rule::{Level, Rule};
+use crate::change::edit::{self, Expect, TextEdit, verify};
+pub use crate::change::write::FileChange;
 use crate::workspace::Workspace;
-pub use crate::write::FileChange;
+use crate::workspace::lockfile::{Lockfile, Source};
+use crate::workspace::manifest::{self, DepSource, Dependency, GitRef, TableKind};
 
 /// What to fix.
 #[derive(Debug, Clone, Default)]
@@ -37,7 +37,7 @@ pub struct Edit {
     pub line: usize,
     pub table: String,
     pub name: String,
-    pub rule: crate::rule::Rule,
+    pub rule: crate::audit::rule::Rule,
     pub from: String,
     pub to: String,
 }
@@ -49,7 +49,7 @@ pub struct Left {
     pub line: usize,
     pub table: String,
     pub name: String,
-    pub rule: crate::rule::Rule,
+    pub rule: crate::audit::rule::Rule,
     pub requirement: String,
     pub reason: String,
 }
@@ -65,12 +65,12 @@ pub struct Plan {
 impl Plan {
     /// Writes every changed file atomically, all or none.
     pub fn write(&self) -> Result<()> {
-        crate::write::write_changes(&self.files, false)
+        crate::change::write::write_changes(&self.files, false)
     }
 
     /// The unified diff of every change, as `git diff` shows it.
     pub fn diff(&self) -> String {
-        crate::write::unified_diff(&self.files)
+        crate::change::write::unified_diff(&self.files)
     }
 }
 

@@ -12,8 +12,8 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::rule::{Level, Rule};
-use crate::text::LineIndex;
+use crate::audit::rule::{Level, Rule};
+use crate::workspace::text::LineIndex;
 
 /// The policy file's name at the workspace root.
 pub const FILE_NAME: &str = "pin.toml";
@@ -118,8 +118,12 @@ impl Policy {
     pub fn parse(name: &str, text: &str) -> Result<Policy> {
         let lines = LineIndex::new(text);
         let at = |span: std::ops::Range<usize>| format!("{name}:{}", lines.line_of(span.start));
-        let raw: Raw = toml::from_str(text)
-            .map_err(|e| anyhow!("{name}:{}", crate::lockfile::toml_error(text, &e)))?;
+        let raw: Raw = toml::from_str(text).map_err(|e| {
+            anyhow!(
+                "{name}:{}",
+                crate::workspace::lockfile::toml_error(text, &e)
+            )
+        })?;
 
         let mut levels = BTreeMap::new();
         for (key, value) in raw.rules {

@@ -5,7 +5,7 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
-use crate::policy::Policy;
+use crate::audit::policy::Policy;
 use crate::registry::Release;
 
 /// What holds a release back, or that nothing does. The first that
@@ -128,7 +128,7 @@ mod tests {
 
     #[test]
     fn statuses_apply_in_order() {
-        let policy = crate::policy::Policy::parse(
+        let policy = crate::audit::policy::Policy::parse(
             "pin.toml",
             "[[vetted]]\ncrate = \"a\"\nversions = [\"1.0.0\", \"1.1.0\", \"1.2.0\", \"2.0.0-rc.1\"]\nreason = \"r\"\n",
         )

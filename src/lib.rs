@@ -6,6 +6,9 @@
 pub mod audit;
 pub mod change;
 pub mod cli;
+pub mod context;
 pub mod registry;
 pub mod report;
 pub mod workspace;
+
+pub use context::Context;

@@ -34,6 +34,7 @@ fn options(cache: &std::path::Path, timeout: u64, retry: u32) -> Options {
         http: HttpConfig {
             cainfo: None,
             proxy: None,
+            no_proxy: None,
             timeout: Duration::from_secs(timeout),
             retry,
             offline: false,

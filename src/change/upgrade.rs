@@ -25,9 +25,9 @@ use crate::change::edit::{self, TextEdit};
 pub use crate::change::write::FileChange;
 use crate::registry::Progress;
 use crate::registry::sources::{self, Sources};
-use crate::workspace::Workspace;
 use crate::workspace::manifest::{DepSource, Dependency, Manifest};
 use crate::workspace::requirement;
+use crate::workspace::{Cargo, Workspace};
 
 /// One requirement rewritten.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -269,7 +269,7 @@ pub fn plan(
 
 /// Writes the manifests, then has cargo move each lock entry. When cargo
 /// fails, every file (manifests and Cargo.lock) is restored.
-pub fn apply(ws: &Workspace, plan: &Plan, offline: bool) -> Result<()> {
+pub fn apply(ws: &Workspace, cargo: &Cargo, plan: &Plan, offline: bool) -> Result<()> {
     if plan.moves.is_empty() {
         return Ok(());
     }
@@ -278,7 +278,7 @@ pub fn apply(ws: &Workspace, plan: &Plan, offline: bool) -> Result<()> {
         .map_err(|e| anyhow!("cannot read {}: {e}", lock_path.display()))?;
     crate::change::write::write_changes(&plan.files, false)?;
     // From here on, any failure puts every file back as it was.
-    match relock(ws, plan, offline, &lock_path) {
+    match relock(ws, cargo, plan, offline, &lock_path) {
         Ok(()) => Ok(()),
         Err(e) => {
             let mut back: Vec<(PathBuf, Vec<u8>)> = plan
@@ -297,7 +297,13 @@ pub fn apply(ws: &Workspace, plan: &Plan, offline: bool) -> Result<()> {
 
 /// Has cargo move each lock entry, and checks it locked exactly the
 /// planned versions.
-fn relock(ws: &Workspace, plan: &Plan, offline: bool, lock_path: &Path) -> Result<()> {
+fn relock(
+    ws: &Workspace,
+    cargo: &Cargo,
+    plan: &Plan,
+    offline: bool,
+    lock_path: &Path,
+) -> Result<()> {
     for (m, args) in plan.moves.iter().zip(plan.cargo_updates()) {
         // Changed manifests make cargo re-resolve what no longer matches, so
         // an earlier update may already have moved this one.
@@ -306,7 +312,7 @@ fn relock(ws: &Workspace, plan: &Plan, offline: bool, lock_path: &Path) -> Resul
         if has(&m.to) && !has(&m.from) {
             continue;
         }
-        cargo_update(ws, &args, offline)?;
+        cargo_update(ws, cargo, &args, offline)?;
     }
     let after = crate::workspace::lockfile::Lockfile::read(lock_path)?;
     for m in &plan.moves {
@@ -320,11 +326,9 @@ fn relock(ws: &Workspace, plan: &Plan, offline: bool, lock_path: &Path) -> Resul
 
 /// Runs `$CARGO update …` in the workspace root, where cargo reads the
 /// workspace's `.cargo/config.toml` (source replacement) as it always does.
-fn cargo_update(ws: &Workspace, args: &[String], offline: bool) -> Result<()> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut cmd = std::process::Command::new(&cargo);
-    cmd.current_dir(&ws.root)
-        .args(args)
+fn cargo_update(ws: &Workspace, cargo: &Cargo, args: &[String], offline: bool) -> Result<()> {
+    let mut cmd = cargo.command_in(&ws.root);
+    cmd.args(args)
         .arg("--manifest-path")
         .arg(ws.root.join("Cargo.toml"));
     if offline {
@@ -332,7 +336,7 @@ fn cargo_update(ws: &Workspace, args: &[String], offline: bool) -> Result<()> {
     }
     let out = cmd
         .output()
-        .map_err(|e| anyhow!("cannot run cargo ({}): {e}", cargo.to_string_lossy()))?;
+        .map_err(|e| anyhow!("cannot run cargo ({}): {e}", cargo.program()))?;
     if !out.status.success() {
         bail!(
             "`cargo {}` failed:\n{}",

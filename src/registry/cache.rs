@@ -20,7 +20,7 @@
 //! ```
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use jiff::Timestamp;
 use semver::Version;
@@ -46,19 +46,6 @@ pub struct Cache {
 impl Cache {
     pub fn new(root: PathBuf) -> Cache {
         Cache { root }
-    }
-
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
-    /// `CARGO_PIN_CACHE_DIR`, else `cargo-pin` in the user's cache
-    /// directory (`$XDG_CACHE_HOME`, `~/.cache`, `~/Library/Caches`, …).
-    pub fn default_root() -> Option<PathBuf> {
-        match std::env::var_os("CARGO_PIN_CACHE_DIR") {
-            Some(d) if !d.is_empty() => Some(PathBuf::from(d)),
-            _ => dirs::cache_dir().map(|d| d.join("cargo-pin")),
-        }
     }
 
     /// The file for `index_path` of the registry at `index_url`.

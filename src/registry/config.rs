@@ -10,7 +10,7 @@
 //! file; `$CARGO_HOME/credentials.toml` beats the files for tokens.
 //! Tokens are held in [`Secret`], which never prints its value.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -63,8 +63,11 @@ pub struct HttpConfig {
     /// `http.cainfo`: extra CA certificates (PEM), trusted besides the
     /// system's roots.
     pub cainfo: Option<PathBuf>,
-    /// `http.proxy`: a proxy for every request, beside `HTTPS_PROXY` & co.
+    /// `http.proxy`, else `HTTPS_PROXY`, `https_proxy` or `http_proxy`:
+    /// the proxy for every request.
     pub proxy: Option<String>,
+    /// `NO_PROXY` (or `no_proxy`): hosts reached without the proxy.
+    pub no_proxy: Option<String>,
     /// `http.timeout`: for connecting and for each read (default 30 s).
     pub timeout: Duration,
     /// `net.retry`: how often a spurious failure is retried (default 3).
@@ -158,16 +161,10 @@ impl File {
     }
 }
 
-/// The `CARGO_*` environment variables (tests pass their own).
-pub type Env = HashMap<String, String>;
-
-/// The process's `CARGO_*` variables, as [`Env`].
-pub fn process_env() -> Env {
-    std::env::vars_os()
-        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
-        .filter(|(k, _)| k.starts_with("CARGO_"))
-        .collect()
-}
+/// The environment variables cargo's configuration reads: `CARGO_*` and
+/// the proxy variables (the command-line edge collects them; tests pass
+/// their own).
+pub type Env = std::collections::BTreeMap<String, String>;
 
 /// cargo's configuration for one workspace.
 pub struct CargoConfig {
@@ -197,11 +194,12 @@ impl std::fmt::Debug for CargoConfig {
 
 impl CargoConfig {
     /// Reads the configuration cargo would use in `dir` (the workspace
-    /// root), with the environment `env`.
-    pub fn load(dir: &Path, env: Env) -> Result<CargoConfig> {
+    /// root), with the environment `env`; `home` is the user's home
+    /// directory, where `CARGO_HOME` defaults to `~/.cargo`.
+    pub fn load(dir: &Path, env: Env, home: Option<&Path>) -> Result<CargoConfig> {
         let cargo_home = match env.get("CARGO_HOME").filter(|s| !s.is_empty()) {
             Some(h) => PathBuf::from(h),
-            None => dirs::home_dir()
+            None => home
                 .map(|h| h.join(".cargo"))
                 .ok_or_else(|| anyhow!("cannot find the home directory; set CARGO_HOME"))?,
         };
@@ -237,6 +235,7 @@ impl CargoConfig {
             http: HttpConfig {
                 cainfo: None,
                 proxy: None,
+                no_proxy: None,
                 timeout: DEFAULT_TIMEOUT,
                 retry: DEFAULT_RETRY,
                 offline: false,
@@ -295,10 +294,13 @@ impl CargoConfig {
         let cainfo = self
             .string(Some("CARGO_HTTP_CAINFO"), &["http", "cainfo"])?
             .map(|(p, origin)| origin.resolve_path(&p));
+        // As cargo: `http.proxy`, else the variables curl reads.
         let proxy = self
             .string(Some("CARGO_HTTP_PROXY"), &["http", "proxy"])?
             .map(|(p, _)| p)
-            .filter(|p| !p.is_empty());
+            .filter(|p| !p.is_empty())
+            .or_else(|| self.first_var(&["HTTPS_PROXY", "https_proxy", "http_proxy"]));
+        let no_proxy = self.first_var(&["NO_PROXY", "no_proxy"]);
         let timeout = match self.integer("CARGO_HTTP_TIMEOUT", &["http", "timeout"])? {
             Some(0) => bail!("http.timeout must be at least 1 second"),
             Some(s) => Duration::from_secs(s),
@@ -312,10 +314,18 @@ impl CargoConfig {
         Ok(HttpConfig {
             cainfo,
             proxy,
+            no_proxy,
             timeout,
             retry,
             offline,
         })
+    }
+
+    /// The first of `vars` that is set and not empty.
+    fn first_var(&self, vars: &[&str]) -> Option<String> {
+        vars.iter()
+            .find_map(|v| self.env_var(v).filter(|s| !s.is_empty()))
+            .map(str::to_string)
     }
 
     fn integer(&self, var: &str, keys: &[&str]) -> Result<Option<u64>> {
@@ -721,7 +731,7 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         map.insert("CARGO_HOME".into(), f.home.display().to_string());
-        CargoConfig::load(&f.root, map)
+        CargoConfig::load(&f.root, map, None)
     }
 
     #[test]
@@ -924,6 +934,33 @@ mod tests {
         assert!(!c.http.offline);
         let e = load(&f, &[("CARGO_HTTP_TIMEOUT", "soon")]).unwrap_err();
         assert!(e.to_string().contains("CARGO_HTTP_TIMEOUT"), "{e}");
+    }
+
+    #[test]
+    fn proxies_as_cargo_reads_them() {
+        let f = fixture();
+        let c = load(&f, &[]).unwrap();
+        assert_eq!((c.http.proxy, c.http.no_proxy), (None, None));
+        // The variables curl reads, in curl's order, when http.proxy is unset.
+        let c = load(
+            &f,
+            &[
+                ("http_proxy", "http://plain:1"),
+                ("HTTPS_PROXY", "http://secure:2"),
+                ("no_proxy", "localhost,.corp"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.http.proxy.as_deref(), Some("http://secure:2"));
+        assert_eq!(c.http.no_proxy.as_deref(), Some("localhost,.corp"));
+        // http.proxy wins, and NO_PROXY still applies to it.
+        write(
+            &f.root.join(".cargo/config.toml"),
+            "[http]\nproxy = \"http://cfg:3\"\n",
+        );
+        let c = load(&f, &[("HTTPS_PROXY", "http://secure:2"), ("NO_PROXY", "*")]).unwrap();
+        assert_eq!(c.http.proxy.as_deref(), Some("http://cfg:3"));
+        assert_eq!(c.http.no_proxy.as_deref(), Some("*"));
     }
 
     #[test]

@@ -113,6 +113,9 @@ impl Client {
             })?;
             b = b.tls_certs_merge(certs);
         }
+        // The proxy comes from cargo's configuration and the environment
+        // the command-line edge read, never from reqwest's own reading.
+        b = b.no_proxy();
         if let Some(proxy) = &http.proxy {
             // cargo accepts `host:port` without a scheme, as curl does.
             let url = if proxy.contains("://") {
@@ -123,7 +126,11 @@ impl Client {
             let p = reqwest::Proxy::all(&url).map_err(|e| {
                 anyhow!("http.proxy {:?} is not a proxy URL: {e}", display_url(&url))
             })?;
-            b = b.proxy(p);
+            let bypass = http
+                .no_proxy
+                .as_deref()
+                .and_then(reqwest::NoProxy::from_string);
+            b = b.proxy(p.no_proxy(bypass));
         }
         let inner = b
             .build()

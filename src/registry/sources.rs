@@ -11,23 +11,27 @@ use std::sync::Arc;
 use anyhow::{Result, anyhow};
 use jiff::SignedDuration;
 
+use crate::Context;
 use crate::audit::policy::Policy;
-use crate::registry::config::{self as cargo_config, CargoConfig, Registry};
+use crate::registry::config::{CargoConfig, Registry};
 use crate::registry::{self, Cache, Index, Options, Progress};
 
 /// The registries of one workspace, resolved once each.
 #[derive(Debug)]
 pub struct Sources {
     pub config: CargoConfig,
+    cache_dir: Option<std::path::PathBuf>,
     named: HashMap<Option<String>, Registry>,
     by_source: HashMap<String, Registry>,
 }
 
 impl Sources {
-    /// Reads cargo's configuration as it applies at the workspace root.
-    pub fn load(root: &Path) -> Result<Sources> {
+    /// Reads cargo's configuration as it applies at the workspace root, in
+    /// the context's environment.
+    pub fn load(ctx: &Context, root: &Path) -> Result<Sources> {
         Ok(Sources {
-            config: CargoConfig::load(root, cargo_config::process_env())?,
+            config: CargoConfig::load(root, ctx.cargo_env.clone(), ctx.home_dir.as_deref())?,
+            cache_dir: ctx.cache_dir.clone(),
             named: HashMap::new(),
             by_source: HashMap::new(),
         })
@@ -60,7 +64,7 @@ impl Sources {
     pub fn options(&self, offline: bool) -> Result<Options> {
         Ok(Options {
             offline: offline || self.config.http.offline,
-            cache: Some(Cache::new(Cache::default_root().ok_or_else(|| {
+            cache: Some(Cache::new(self.cache_dir.clone().ok_or_else(|| {
                 anyhow!("cannot find a cache directory; set CARGO_PIN_CACHE_DIR")
             })?)),
             http: self.config.http.clone(),

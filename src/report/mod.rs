@@ -17,7 +17,6 @@ pub mod outdated;
 pub mod sarif;
 pub mod upgrade;
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 /// How human output may look on this stream.
@@ -27,32 +26,6 @@ pub struct Style {
     pub color: bool,
     /// Wrap tables to this many columns.
     pub width: Option<u16>,
-}
-
-impl Style {
-    /// The style for stdout: colour only on a terminal and never with
-    /// `NO_COLOR` (or `CARGO_TERM_COLOR=never`); tables no wider than the
-    /// terminal (or `$COLUMNS`).
-    pub fn for_stdout() -> Style {
-        let tty = std::io::stdout().is_terminal();
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let term = std::env::var("CARGO_TERM_COLOR").unwrap_or_default();
-        let color = match term.as_str() {
-            "always" => !no_color,
-            "never" => false,
-            _ => tty && !no_color,
-        };
-        let width = std::env::var("COLUMNS")
-            .ok()
-            .and_then(|c| c.parse::<u16>().ok())
-            .filter(|w| *w >= 20)
-            .or_else(|| tty.then(terminal_width).flatten());
-        Style { color, width }
-    }
-}
-
-fn terminal_width() -> Option<u16> {
-    comfy_table::Table::new().width()
 }
 
 /// Where a report's paths are anchored, for reports read away from the
@@ -92,24 +65,11 @@ impl SourceRoot {
         }
     }
 
-    /// [`SourceRoot::find`], with file links when running in GitHub Actions
-    /// (`GITHUB_SERVER_URL`, `GITHUB_REPOSITORY` and `GITHUB_SHA` are set).
-    pub fn from_env(workspace_root: &Path) -> SourceRoot {
-        let mut root = SourceRoot::find(workspace_root);
-        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-        if let (Some(server), Some(repo), Some(sha)) = (
-            var("GITHUB_SERVER_URL"),
-            var("GITHUB_REPOSITORY"),
-            var("GITHUB_SHA"),
-        ) {
-            root.web = Some(format!(
-                "{}/{}/blob/{}/",
-                server.trim_end_matches('/'),
-                repo,
-                sha
-            ));
-        }
-        root
+    /// The same root, with file links under `web` (see
+    /// [`crate::Context::github_blob`]).
+    pub fn with_web(mut self, web: Option<String>) -> SourceRoot {
+        self.web = web;
+        self
     }
 
     /// A workspace-relative path (a finding's `manifest`) made

@@ -11,6 +11,7 @@ pub mod requirement;
 pub mod text;
 pub mod toolchain;
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -33,23 +34,64 @@ pub struct Workspace {
     pub rust_version: Option<semver::Version>,
 }
 
-/// The cargo to run: `$CARGO` when cargo started us, else `cargo` on PATH.
-pub fn cargo() -> Command {
-    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    if std::env::var_os("CARGO").is_none() {
-        // rustup's proxy picks the toolchain from the current directory; a
-        // workspace's toolchain file may name one that is not installed, so
-        // run it from a neutral place (the manifest path is absolute).
-        cmd.current_dir(std::env::temp_dir());
-    }
-    cmd
+/// How to run cargo: `$CARGO` when cargo started us, else `cargo` on PATH.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cargo {
+    program: OsString,
+    /// Where to run it when no directory matters: rustup's proxy picks the
+    /// toolchain from the current directory, and a workspace's toolchain
+    /// file may name one that is not installed. `None` when `$CARGO` names
+    /// the real cargo already.
+    neutral_dir: Option<PathBuf>,
 }
 
-/// Resolves `--manifest-path` the way cargo does, to an absolute path.
-pub fn manifest_path(explicit: Option<&Path>) -> Result<PathBuf> {
+impl Cargo {
+    /// `cargo` is `$CARGO` when set; `temp_dir` is the neutral place to run
+    /// rustup's proxy from.
+    pub fn new(cargo: Option<OsString>, temp_dir: &Path) -> Cargo {
+        match cargo {
+            Some(program) => Cargo {
+                program,
+                neutral_dir: None,
+            },
+            None => Cargo {
+                program: "cargo".into(),
+                neutral_dir: Some(temp_dir.to_path_buf()),
+            },
+        }
+    }
+
+    /// A command that runs cargo where no directory matters (manifest
+    /// paths are absolute).
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(&self.program);
+        if let Some(dir) = &self.neutral_dir {
+            cmd.current_dir(dir);
+        }
+        cmd
+    }
+
+    /// A command that runs cargo in `dir`, where cargo reads that
+    /// directory's `.cargo/config.toml` (source replacement) as it always
+    /// does.
+    pub fn command_in(&self, dir: &Path) -> Command {
+        let mut cmd = Command::new(&self.program);
+        cmd.current_dir(dir);
+        cmd
+    }
+
+    /// The program, for messages.
+    pub fn program(&self) -> String {
+        self.program.to_string_lossy().into_owned()
+    }
+}
+
+/// Resolves `--manifest-path` the way cargo does, to an absolute path;
+/// without one, the nearest `Cargo.toml` from `cwd` up.
+pub fn manifest_path(explicit: Option<&Path>, cwd: &Path) -> Result<PathBuf> {
     match explicit {
         Some(p) => {
-            let abs = std::path::absolute(p)
+            let abs = std::path::absolute(cwd.join(p))
                 .with_context(|| format!("invalid manifest path {}", p.display()))?;
             if abs.is_dir() {
                 bail!(
@@ -62,18 +104,16 @@ pub fn manifest_path(explicit: Option<&Path>) -> Result<PathBuf> {
             }
             Ok(abs)
         }
-        None => {
-            let cwd = std::env::current_dir().context("cannot read the current directory")?;
-            cwd.ancestors()
-                .map(|d| d.join("Cargo.toml"))
-                .find(|p| p.is_file())
-                .ok_or_else(|| {
-                    anyhow!(
-                        "could not find `Cargo.toml` in `{}` or any parent directory",
-                        cwd.display()
-                    )
-                })
-        }
+        None => cwd
+            .ancestors()
+            .map(|d| d.join("Cargo.toml"))
+            .find(|p| p.is_file())
+            .ok_or_else(|| {
+                anyhow!(
+                    "could not find `Cargo.toml` in `{}` or any parent directory",
+                    cwd.display()
+                )
+            }),
     }
 }
 
@@ -117,8 +157,9 @@ fn rust_version(s: &str) -> Result<semver::Version> {
 }
 
 /// Asks cargo for the workspace root and the members' manifest paths.
-fn metadata(manifest: &Path) -> Result<Metadata> {
-    let out = cargo()
+fn metadata(cargo: &Cargo, manifest: &Path) -> Result<Metadata> {
+    let out = cargo
+        .command()
         .args([
             "metadata",
             "--format-version",
@@ -156,13 +197,14 @@ pub fn relative(root: &Path, path: &Path) -> String {
 impl Workspace {
     /// Finds and reads the workspace around `manifest_path` (or the current
     /// directory). Nothing is written; nothing is fetched.
-    pub fn load(explicit: Option<&Path>) -> Result<Workspace> {
-        let manifest = manifest_path(explicit)?;
+    pub fn load(explicit: Option<&Path>, cwd: &Path, cargo: &Cargo) -> Result<Workspace> {
+        let manifest = manifest_path(explicit, cwd)?;
         // `cargo metadata` is most of the cost; while it runs, read what
         // we expect it to name (the guess is checked against its answer).
         let meta = std::thread::spawn({
             let manifest = manifest.clone();
-            move || metadata(&manifest)
+            let cargo = cargo.clone();
+            move || metadata(&cargo, &manifest)
         });
         let mut guess = Speculation::new(&manifest);
         let meta = meta
@@ -537,7 +579,8 @@ mod tests {
             )
             .unwrap();
         }
-        let out = cargo()
+        let out = Cargo::new(std::env::var_os("CARGO"), &std::env::temp_dir())
+            .command()
             .args([
                 "metadata",
                 "--format-version",

@@ -1,0 +1,61 @@
+//! `cargo pin allow`: the arguments, and the run that records vetting.
+
+use anyhow::Result;
+use clap::Args;
+
+use super::args::{RegistryArgs, WorkspaceArgs};
+use super::{Output, Status};
+use crate::Context;
+use crate::change::allow;
+use crate::registry::sources::Sources;
+
+#[derive(Debug, Args)]
+pub struct AllowArgs {
+    /// Releases to record as vetted, as CRATE@VERSION
+    #[arg(value_name = "CRATE@VERSION", required = true, value_parser = parse_release)]
+    pub releases: Vec<allow::Release>,
+    /// Why the releases are trusted (recorded in pin.toml)
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+fn parse_release(s: &str) -> Result<allow::Release, String> {
+    s.parse()
+}
+
+pub fn run(ctx: &Context, args: &AllowArgs) -> Result<Output> {
+    let ws = args.workspace.workspace(ctx)?;
+    let path = args.workspace.policy_path(&ws);
+    let mut sources = Sources::load(ctx, &ws.root)?;
+    let outcomes = allow::run(
+        &ws,
+        &mut sources,
+        &path,
+        &args.releases,
+        &args.reason,
+        args.registry.offline,
+        ctx.progress.clone(),
+    )?;
+    let shown = path
+        .strip_prefix(&ws.root)
+        .unwrap_or(&path)
+        .display()
+        .to_string();
+    let mut text = String::new();
+    for o in &outcomes {
+        let r = &o.release;
+        if o.added {
+            text.push_str(&format!("vetted {}@{} in {shown}\n", r.krate, r.version));
+        } else {
+            text.push_str(&format!(
+                "{}@{} was already vetted in {shown}\n",
+                r.krate, r.version
+            ));
+        }
+    }
+    Ok(Output::stdout(text, Status::Ok))
+}

@@ -1,0 +1,172 @@
+//! Argument groups shared by several commands: where the workspace is,
+//! rule levels, where a report goes, how the registry is reached.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use clap::Args;
+
+use crate::Context;
+use crate::audit::check::Levels;
+use crate::audit::policy::Policy;
+use crate::audit::rule::{Level, Rule};
+use crate::report::Style;
+use crate::workspace::Workspace;
+
+/// Where the workspace and its policy are.
+#[derive(Debug, Args)]
+pub struct WorkspaceArgs {
+    /// Path to Cargo.toml (default: the workspace around the current directory)
+    #[arg(long, value_name = "PATH", global = true)]
+    pub manifest_path: Option<PathBuf>,
+
+    /// Path to the policy file (default: pin.toml at the workspace root)
+    #[arg(long, value_name = "PATH", global = true)]
+    pub policy: Option<PathBuf>,
+}
+
+impl WorkspaceArgs {
+    /// Reads the workspace, as every command does first.
+    pub fn workspace(&self, ctx: &Context) -> Result<Workspace> {
+        Workspace::load(self.manifest_path.as_deref(), &ctx.cwd, &ctx.cargo)
+    }
+
+    /// The policy file: `--policy`, else pin.toml at the workspace root.
+    /// Relative paths are as the user wrote them: errors show them so.
+    pub fn policy_path(&self, ws: &Workspace) -> PathBuf {
+        match &self.policy {
+            Some(p) => p.clone(),
+            None => ws.root.join(crate::audit::policy::FILE_NAME),
+        }
+    }
+
+    /// Reads the workspace and its policy.
+    pub fn load(&self, ctx: &Context) -> Result<(Workspace, Policy)> {
+        let ws = self.workspace(ctx)?;
+        let policy = Policy::load(&ws.root, self.policy.as_deref())?;
+        Ok((ws, policy))
+    }
+}
+
+/// Per-run rule levels. Applied after pin.toml: allow, then warn, then
+/// deny, so `-D` wins when one rule is named twice.
+#[derive(Debug, Args, Default)]
+pub struct LevelArgs {
+    /// Raise RULE to deny for this run
+    #[arg(short = 'D', long = "deny", value_name = "RULE")]
+    pub deny: Vec<Rule>,
+    /// Set RULE to warn for this run
+    #[arg(short = 'W', long = "warn", value_name = "RULE")]
+    pub warn: Vec<Rule>,
+    /// Silence RULE for this run
+    #[arg(short = 'A', long = "allow", value_name = "RULE")]
+    pub allow: Vec<Rule>,
+}
+
+impl LevelArgs {
+    pub fn levels(&self) -> Levels {
+        let mut overrides = Vec::new();
+        overrides.extend(self.allow.iter().map(|r| (*r, Level::Allow)));
+        overrides.extend(self.warn.iter().map(|r| (*r, Level::Warn)));
+        overrides.extend(self.deny.iter().map(|r| (*r, Level::Deny)));
+        Levels { overrides }
+    }
+}
+
+/// How the registry is reached.
+#[derive(Debug, Args, Default)]
+pub struct RegistryArgs {
+    /// Use the cache only, no network; fail when it lacks a crate
+    #[arg(long)]
+    pub offline: bool,
+}
+
+/// Where a report goes.
+#[derive(Debug, Args, Default)]
+pub struct OutputArgs {
+    /// Write the report to FILE (atomically) instead of stdout; `-` is stdout
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    /// The file to write, `None` for stdout; as the user wrote it, for
+    /// messages.
+    pub fn file(&self) -> Option<PathBuf> {
+        self.output
+            .as_deref()
+            .filter(|p| *p != Path::new("-"))
+            .map(Path::to_path_buf)
+    }
+
+    /// The style of human output: the terminal's, with no colour in a file.
+    pub fn style(&self, ctx: &Context) -> Style {
+        match self.file() {
+            Some(_) => Style {
+                color: false,
+                ..ctx.style
+            },
+            None => ctx.style,
+        }
+    }
+}
+
+impl clap::builder::ValueParserFactory for Rule {
+    type Parser = RuleParser;
+    fn value_parser() -> RuleParser {
+        RuleParser
+    }
+}
+
+/// Parses rule ids on the command line, listing the known ones on error.
+#[derive(Clone, Debug)]
+pub struct RuleParser;
+
+impl clap::builder::TypedValueParser for RuleParser {
+    type Value = Rule;
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Rule, clap::Error> {
+        let s = value.to_string_lossy();
+        s.parse::<Rule>().map_err(|e| {
+            let mut err = clap::Error::new(clap::error::ErrorKind::InvalidValue).with_cmd(cmd);
+            if let Some(arg) = arg {
+                err.insert(
+                    clap::error::ContextKind::InvalidArg,
+                    clap::error::ContextValue::String(arg.to_string()),
+                );
+            }
+            err.insert(
+                clap::error::ContextKind::InvalidValue,
+                clap::error::ContextValue::String(s.into_owned()),
+            );
+            err.insert(
+                clap::error::ContextKind::Suggested,
+                clap::error::ContextValue::StyledStrs(vec![e.to_string().into()]),
+            );
+            err
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn later_levels_win() {
+        let l = LevelArgs {
+            deny: vec![Rule::GitTag],
+            warn: vec![Rule::GitTag, Rule::Caret],
+            allow: vec![Rule::Caret],
+        }
+        .levels();
+        let p = Policy::default();
+        assert_eq!(l.level(&p, Rule::GitTag), Level::Deny);
+        assert_eq!(l.level(&p, Rule::Caret), Level::Warn);
+        assert_eq!(l.level(&p, Rule::Tilde), Level::Deny);
+    }
+}

@@ -62,24 +62,20 @@ fn rewrite(c: &mut Criterion) {
         let generated = support::generate(n);
         let ws = support::workspace(&generated, std::path::Path::new(support::ROOT));
         let mut summary = cargo_pin::audit::finding::Summary::default();
-        let raw = check::raw_findings(&ws, &mut summary);
+        let found = check::found(&ws, &mut summary);
         // Each manifest's text and the edits that pin its requirements.
         let mut edits: Vec<(&str, Vec<TextEdit>)> = ws
             .manifests
             .iter()
             .map(|m| (m.text.as_str(), Vec::new()))
             .collect();
-        for r in &raw {
-            let (Some(m), Some(dep), Some(fix)) = (r.manifest, r.dep, &r.finding.fix) else {
+        for r in &found {
+            let (Some(at), Some(fix)) = (r.at, &r.finding.fix) else {
                 continue;
             };
+            let (m, dep) = ws.dep(at);
             if let Ok(e) = edit::set_requirement(m, dep, fix) {
-                let i = ws
-                    .manifests
-                    .iter()
-                    .position(|x| std::ptr::eq(x, m))
-                    .expect("a manifest of the workspace");
-                edits[i].1.extend(e);
+                edits[at.manifest].1.extend(e);
             }
         }
         let count: usize = edits.iter().map(|(_, e)| e.len()).sum();

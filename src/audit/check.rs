@@ -7,11 +7,11 @@ use jiff::civil::Date;
 use crate::audit::finding::{Finding, Report, Summary};
 use crate::audit::policy::Policy;
 use crate::audit::rule::{Level, Rule};
-use crate::workspace::Workspace;
 use crate::workspace::lockfile::{Lockfile, Package, Source};
 use crate::workspace::manifest::{DepSource, Dependency, GitDep, GitRef, Manifest, TableKind};
 use crate::workspace::requirement::{self, Kind};
 use crate::workspace::toolchain::Toolchain;
+use crate::workspace::{DepAt, Workspace};
 
 /// Rule levels for one run: the policy's, then `-D/-W/-A` in order.
 #[derive(Debug, Clone, Default)]
@@ -30,28 +30,25 @@ impl Levels {
 }
 
 /// A finding before levels and exemptions are applied, with what `fix`
-/// needs to act on it.
+/// needs to act on it: where its dependency is, and what it is locked to.
 #[derive(Debug, Clone)]
-pub struct Raw<'a> {
+pub struct Found<'a> {
     pub finding: Finding,
-    pub manifest: Option<&'a Manifest>,
-    pub dep: Option<&'a Dependency>,
+    pub at: Option<DepAt>,
     pub locked: Option<&'a Package>,
 }
 
 /// Runs every offline rule over the workspace, before levels apply.
-pub fn raw_findings<'a>(ws: &'a Workspace, summary: &mut Summary) -> Vec<Raw<'a>> {
+pub fn found<'a>(ws: &'a Workspace, summary: &mut Summary) -> Vec<Found<'a>> {
     let mut out = Vec::new();
     let inherited = ws.inherited_names();
     summary.manifests = ws.manifests.len();
-    for m in &ws.manifests {
-        for dep in &m.deps {
-            summary.requirements += 1;
-            dependency(ws, m, dep, &inherited, summary, &mut out);
-        }
+    for (at, m, dep) in ws.deps() {
+        summary.requirements += 1;
+        dependency(ws, at, m, dep, &inherited, summary, &mut out);
     }
     if ws.lockfile.is_none() {
-        out.push(Raw::file(Finding::file(
+        out.push(Found::file(Finding::file(
             Rule::LockfileMissing,
             "Cargo.lock",
             None,
@@ -59,7 +56,7 @@ pub fn raw_findings<'a>(ws: &'a Workspace, summary: &mut Summary) -> Vec<Raw<'a>
         )));
     }
     match &ws.toolchain {
-        Toolchain::Missing => out.push(Raw::file(Finding::file(
+        Toolchain::Missing => out.push(Found::file(Finding::file(
             Rule::ToolchainUnpinned,
             "rust-toolchain.toml",
             None,
@@ -75,7 +72,7 @@ pub fn raw_findings<'a>(ws: &'a Workspace, summary: &mut Summary) -> Vec<Raw<'a>
             } else {
                 format!("channel `{channel}`, which moves with every release")
             };
-            out.push(Raw::file(Finding::file(
+            out.push(Found::file(Finding::file(
                 Rule::ToolchainUnpinned,
                 file,
                 *line,
@@ -87,12 +84,12 @@ pub fn raw_findings<'a>(ws: &'a Workspace, summary: &mut Summary) -> Vec<Raw<'a>
     out
 }
 
-impl<'a> Raw<'a> {
-    fn file(finding: Finding) -> Raw<'a> {
-        Raw {
+impl<'a> Found<'a> {
+    /// A finding about no dependency in particular.
+    pub fn file(finding: Finding) -> Found<'a> {
+        Found {
             finding,
-            manifest: None,
-            dep: None,
+            at: None,
             locked: None,
         }
     }
@@ -100,11 +97,12 @@ impl<'a> Raw<'a> {
 
 fn dependency<'a>(
     ws: &'a Workspace,
+    at: DepAt,
     m: &'a Manifest,
     dep: &'a Dependency,
     inherited: &std::collections::HashMap<&str, Option<&str>>,
     summary: &mut Summary,
-    out: &mut Vec<Raw<'a>>,
+    out: &mut Vec<Found<'a>>,
 ) {
     let lock = ws.lockfile.as_ref();
     let base = |rule: Rule, requirement: Option<String>, message: String| Finding {
@@ -127,18 +125,17 @@ fn dependency<'a>(
             if dep.kind == TableKind::Patch {
                 return;
             }
-            let written = requirement.as_deref().unwrap_or("*");
+            let written = dep.requirement_or_star();
             let Ok(req) = requirement::classify(written) else {
                 // cargo metadata accepted the manifest, so this is a
                 // requirement cargo reads differently; report, don't guess.
-                out.push(Raw {
+                out.push(Found {
                     finding: base(
                         Rule::Range,
                         Some(written.into()),
                         format!("`{written}` is not a requirement cargo-pin can read"),
                     ),
-                    manifest: Some(m),
-                    dep: Some(dep),
+                    at: Some(at),
                     locked: None,
                 });
                 return;
@@ -154,10 +151,9 @@ fn dependency<'a>(
                 let mut f = base(rule, Some(written.into()), message);
                 f.locked = locked.map(|p| p.version.to_string());
                 f.fix = fix;
-                out.push(Raw {
+                out.push(Found {
                     finding: f,
-                    manifest: Some(m),
-                    dep: Some(dep),
+                    at: Some(at),
                     locked,
                 });
             } else {
@@ -177,10 +173,9 @@ fn dependency<'a>(
                     ),
                 );
                 f.fix = None;
-                out.push(Raw {
+                out.push(Found {
                     finding: f,
-                    manifest: Some(m),
-                    dep: Some(dep),
+                    at: Some(at),
                     locked: None,
                 });
             }
@@ -223,10 +218,9 @@ fn dependency<'a>(
             let mut f = base(rule, Some(requirement), message);
             f.locked = locked.map(|p| p.version.to_string());
             f.fix = commit.map(|c| format!("rev = \"{c}\""));
-            out.push(Raw {
+            out.push(Found {
                 finding: f,
-                manifest: Some(m),
-                dep: Some(dep),
+                at: Some(at),
                 locked,
             });
         }
@@ -299,20 +293,20 @@ pub fn locked_git<'a>(lock: &'a Lockfile, package: &str, git: &GitDep) -> Option
 
 /// Decides, finding by finding, what the policy and the command line make
 /// of it: exempted, or at which level.
-pub struct Judge<'p> {
+pub struct Triage<'p> {
     policy: &'p Policy,
     levels: &'p Levels,
     expired: Vec<bool>,
 }
 
-impl<'p> Judge<'p> {
-    pub fn new(policy: &'p Policy, levels: &'p Levels, today: Date) -> Judge<'p> {
+impl<'p> Triage<'p> {
+    pub fn new(policy: &'p Policy, levels: &'p Levels, today: Date) -> Triage<'p> {
         let expired = policy
             .exemptions
             .iter()
             .map(|e| e.expires.is_some_and(|d| d < today))
             .collect();
-        Judge {
+        Triage {
             policy,
             levels,
             expired,
@@ -335,25 +329,25 @@ impl<'p> Judge<'p> {
 
 /// Applies levels and exemptions: the report `check` prints.
 pub fn evaluate(
-    raw: Vec<Raw<'_>>,
+    found: Vec<Found<'_>>,
     policy: &Policy,
     levels: &Levels,
     today: Date,
     mut summary: Summary,
 ) -> Report {
-    let judge = Judge::new(policy, levels, today);
+    let triage = Triage::new(policy, levels, today);
     let mut findings = Vec::new();
-    for r in raw {
+    for r in found {
         let mut f = r.finding;
-        if judge.exempt(&f) {
+        if triage.exempt(&f) {
             summary.exempted += 1;
             continue;
         }
-        f.level = judge.level(f.rule);
+        f.level = triage.level(f.rule);
         push(&mut findings, &mut summary, f);
     }
     for (i, e) in policy.exemptions.iter().enumerate() {
-        if !judge.expired[i] {
+        if !triage.expired[i] {
             continue;
         }
         let rule = Rule::ExemptionExpired;
@@ -372,7 +366,7 @@ pub fn evaluate(
             ),
         );
         f.package = Some(e.krate.clone());
-        f.level = judge.level(rule);
+        f.level = triage.level(rule);
         push(&mut findings, &mut summary, f);
     }
     Report { findings, summary }
@@ -395,6 +389,6 @@ fn push(findings: &mut Vec<Finding>, summary: &mut Summary, f: Finding) {
 /// `check` from start to end on a loaded workspace.
 pub fn check(ws: &Workspace, policy: &Policy, levels: &Levels, today: Date) -> Report {
     let mut summary = Summary::default();
-    let raw = raw_findings(ws, &mut summary);
-    evaluate(raw, policy, levels, today, summary)
+    let found = found(ws, &mut summary);
+    evaluate(found, policy, levels, today, summary)
 }

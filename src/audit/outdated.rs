@@ -13,8 +13,8 @@ use crate::audit::release::{self as release_status, Judge, Status};
 use crate::registry::config::Registry;
 use crate::registry::sources::{self, Sources};
 use crate::registry::{Index, Progress};
-use crate::workspace::Workspace;
 use crate::workspace::manifest::{DepSource, Dependency, Manifest, TableKind};
+use crate::workspace::{DepAt, Workspace};
 
 /// One registry requirement and the releases newer than its locked one.
 /// Field names are the JSON contract.
@@ -64,12 +64,9 @@ impl Entry {
 
 /// The requirements `outdated` reports: every registry dependency as
 /// written (exact pins included), not inherited, path, git or `[patch]`.
-pub fn requirements(ws: &Workspace) -> impl Iterator<Item = (&Manifest, &Dependency)> {
-    ws.manifests.iter().flat_map(|m| {
-        m.deps.iter().filter_map(move |d| match &d.source {
-            DepSource::Registry { .. } if d.kind != TableKind::Patch => Some((m, d)),
-            _ => None,
-        })
+pub fn requirements(ws: &Workspace) -> impl Iterator<Item = (DepAt, &Manifest, &Dependency)> {
+    ws.deps().filter(|(_, _, d)| {
+        matches!(d.source, DepSource::Registry { .. }) && d.kind != TableKind::Patch
     })
 }
 
@@ -77,15 +74,6 @@ fn registry_name(dep: &Dependency) -> Option<&str> {
     match &dep.source {
         DepSource::Registry { registry, .. } => registry.as_deref(),
         _ => None,
-    }
-}
-
-fn written(dep: &Dependency) -> String {
-    match &dep.source {
-        DepSource::Registry { requirement, .. } => {
-            requirement.clone().unwrap_or_else(|| "*".to_string())
-        }
-        _ => String::new(),
     }
 }
 
@@ -100,7 +88,7 @@ pub fn run(
 ) -> Result<Vec<Entry>> {
     let mut wanted = Vec::new();
     let mut regs = Vec::new();
-    for (_, dep) in requirements(ws) {
+    for (_, _, dep) in requirements(ws) {
         let reg = sources.for_dependency(registry_name(dep))?;
         wanted.push((reg.clone(), dep.package.clone()));
         regs.push(reg);
@@ -120,8 +108,8 @@ pub fn entries(
 ) -> Vec<Entry> {
     let inherited = ws.inherited_names();
     let mut out = Vec::new();
-    for ((m, dep), reg) in requirements(ws).zip(regs) {
-        let requirement = written(dep);
+    for ((_, m, dep), reg) in requirements(ws).zip(regs) {
+        let requirement = dep.requirement_or_star().to_string();
         let locked = crate::workspace::requirement::classify(&requirement)
             .ok()
             .and_then(|req| ws.locked_registry(&inherited, m, dep, &req.req))

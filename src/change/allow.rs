@@ -13,6 +13,7 @@ use semver::Version;
 use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, value};
 
 use crate::audit::policy::{self, Policy};
+use crate::change::{ChangeSet, FileChange};
 use crate::registry::Progress;
 use crate::registry::sources::Sources;
 use crate::workspace::Workspace;
@@ -128,8 +129,17 @@ pub fn run(
         bail!("internal error: the edit lost a [[vetted]] entry");
     }
     if after != text {
-        crate::change::write::write_atomic(path, after.as_bytes())
-            .map_err(|e| anyhow!("cannot write {shown}: {e:#}"))?;
+        let change = FileChange {
+            path: path.to_path_buf(),
+            rel: shown.clone(),
+            before: text,
+            after,
+        };
+        ChangeSet {
+            files: vec![change],
+        }
+        .write(None)
+        .map_err(|e| anyhow!("cannot write {shown}: {e:#}"))?;
     }
     Ok(outcomes)
 }

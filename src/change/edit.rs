@@ -133,19 +133,43 @@ pub fn set_requirement(
     }
 }
 
-/// Edits that pin git dependency `dep` to `commit` with `rev = "..."`,
-/// replacing a `branch` or `tag` key in place.
-pub fn set_git_rev(m: &Manifest, dep: &Dependency, commit: &str) -> Result<Vec<TextEdit>, String> {
+/// Why [`set_git_rev`] cannot pin `dep`, if it cannot: asked before any
+/// commit is known, so a planner can tell which git entries it will pin.
+pub fn git_rev_refusal(m: &Manifest, dep: &Dependency) -> Option<String> {
     let DepSource::Git(git) = &dep.source else {
-        return Err(format!("`{}` is not a git dependency", dep.name));
+        return Some(format!("`{}` is not a git dependency", dep.name));
     };
-    let text = &m.text;
     if git.several_refs {
-        return Err(format!(
+        return Some(format!(
             "`{}` names more than one of `branch`, `tag` and `rev`; cargo refuses that",
             dep.name
         ));
     }
+    if matches!(git.reference, GitRef::DefaultBranch) && !git.inline {
+        let prefix = line_prefix(&m.text, git.url_key_span.start);
+        if !prefix
+            .chars()
+            .all(|c| c.is_whitespace() || c.is_alphanumeric() || "-_.\"'".contains(c))
+        {
+            return Some(format!(
+                "cannot place `rev` for `{}`; add it by hand",
+                dep.name
+            ));
+        }
+    }
+    None
+}
+
+/// Edits that pin git dependency `dep` to `commit` with `rev = "..."`,
+/// replacing a `branch` or `tag` key in place.
+pub fn set_git_rev(m: &Manifest, dep: &Dependency, commit: &str) -> Result<Vec<TextEdit>, String> {
+    if let Some(reason) = git_rev_refusal(m, dep) {
+        return Err(reason);
+    }
+    let DepSource::Git(git) = &dep.source else {
+        return Err(format!("`{}` is not a git dependency", dep.name));
+    };
+    let text = &m.text;
     match &git.reference {
         GitRef::Branch(s) | GitRef::Tag(s) | GitRef::Rev(s) => Ok(vec![
             TextEdit {
@@ -168,15 +192,6 @@ pub fn set_git_rev(m: &Manifest, dep: &Dependency, commit: &str) -> Result<Vec<T
             // A new line after the `git = ...` line, with the same prefix
             // (indentation, or `name.` for dotted keys).
             let prefix = line_prefix(text, git.url_key_span.start);
-            if !prefix
-                .chars()
-                .all(|c| c.is_whitespace() || c.is_alphanumeric() || "-_.\"'".contains(c))
-            {
-                return Err(format!(
-                    "cannot place `rev` for `{}`; add it by hand",
-                    dep.name
-                ));
-            }
             let nl = eol(text);
             let line_end = text[git.url_span.end..]
                 .find('\n')
@@ -194,110 +209,6 @@ pub fn set_git_rev(m: &Manifest, dep: &Dependency, commit: &str) -> Result<Vec<T
             }])
         }
     }
-}
-
-/// What a dependency must read after its edit.
-#[derive(Debug)]
-pub enum Expect {
-    Requirement(String),
-    Rev(String),
-}
-
-/// Re-parses an edited manifest and checks every planned value is there, so
-/// a planner bug can never write a manifest that says something else.
-pub fn verify(m: &Manifest, after: &str, expected: &[(&Dependency, Expect)]) -> Result<()> {
-    let re = crate::workspace::manifest::parse(m.path.clone(), m.rel.clone(), after.to_string())
-        .map_err(|e| anyhow::anyhow!("internal error: the edited {} does not parse: {e}", m.rel))?;
-    if re.deps.len() != m.deps.len() {
-        bail!("internal error: editing {} changed its dependencies", m.rel);
-    }
-    let by_key: std::collections::HashMap<(&str, &str), &Dependency> = re
-        .deps
-        .iter()
-        .map(|d| ((d.table.as_str(), d.name.as_str()), d))
-        .collect();
-    for (dep, want) in expected {
-        let Some(now) = by_key.get(&(dep.table.as_str(), dep.name.as_str())) else {
-            bail!("internal error: `{}` vanished from {}", dep.name, m.rel);
-        };
-        let ok = match (want, &now.source) {
-            (Expect::Requirement(r), DepSource::Registry { requirement, .. }) => {
-                requirement.as_deref() == Some(r.as_str())
-            }
-            (Expect::Rev(c), DepSource::Git(g)) => {
-                matches!(&g.reference, GitRef::Rev(s) if s.value == *c)
-            }
-            _ => false,
-        };
-        if !ok {
-            bail!(
-                "internal error: the edit of `{}` in {} did not take",
-                dep.name,
-                m.rel
-            );
-        }
-    }
-    Ok(())
-}
-
-/// Rewrites the lockfile so a git package pinned with `rev` keeps its
-/// locked commit: `git+URL?branch=main#C` becomes `git+URL?rev=C#C`, in the
-/// package's `source` and in every dependency entry naming it.
-///
-/// `moves` holds `(name, version, old source, new source)`.
-pub fn relock_git(lock_text: &str, moves: &[(String, String, String, String)]) -> Result<String> {
-    if moves.is_empty() {
-        return Ok(lock_text.to_string());
-    }
-    let mut doc: toml_edit::DocumentMut = lock_text
-        .parse()
-        .map_err(|e| anyhow::anyhow!("Cargo.lock: {e}"))?;
-    let Some(packages) = doc
-        .get_mut("package")
-        .and_then(|p| p.as_array_of_tables_mut())
-    else {
-        bail!("Cargo.lock has no [[package]] entries");
-    };
-    // Built once: a lockfile has thousands of entries, a run few moves.
-    let sources: std::collections::HashMap<(&str, &str, &str), &str> = moves
-        .iter()
-        .map(|(n, v, old, new)| ((n.as_str(), v.as_str(), old.as_str()), new.as_str()))
-        .collect();
-    let entries: std::collections::HashMap<String, String> = moves
-        .iter()
-        .map(|(n, v, old, new)| (format!("{n} {v} ({old})"), format!("{n} {v} ({new})")))
-        .collect();
-    for pkg in packages.iter_mut() {
-        let name = pkg
-            .get("name")
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_string();
-        let version = pkg
-            .get("version")
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_string();
-        if let Some(src) = pkg.get_mut("source").and_then(|v| v.as_value_mut())
-            && let Some(cur) = src.as_str()
-            && let Some(new) = sources.get(&(name.as_str(), version.as_str(), cur))
-        {
-            let decor = src.decor().clone();
-            *src = toml_edit::Value::from(*new);
-            *src.decor_mut() = decor;
-        }
-        if let Some(deps) = pkg.get_mut("dependencies").and_then(|v| v.as_array_mut()) {
-            for entry in deps.iter_mut() {
-                let Some(cur) = entry.as_str() else { continue };
-                if let Some(new) = entries.get(cur) {
-                    let decor = entry.decor().clone();
-                    *entry = toml_edit::Value::from(new.as_str());
-                    *entry.decor_mut() = decor;
-                }
-            }
-        }
-    }
-    Ok(doc.to_string())
 }
 
 #[cfg(test)]
@@ -380,21 +291,5 @@ mod tests {
             },
         ];
         assert!(apply("abcdef", &e).is_err());
-    }
-
-    #[test]
-    fn relock_moves_sources_and_dependency_entries() {
-        let lock = "version = 1\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\ndependencies = [\n \"dep 0.1.0 (git+https://x/dep?branch=main#abc)\",\n]\n\n[[package]]\nname = \"dep\"\nversion = \"0.1.0\"\nsource = \"git+https://x/dep?branch=main#abc\"\n";
-        let out = relock_git(
-            lock,
-            &[(
-                "dep".into(),
-                "0.1.0".into(),
-                "git+https://x/dep?branch=main#abc".into(),
-                "git+https://x/dep?rev=abc#abc".into(),
-            )],
-        )
-        .unwrap();
-        assert_eq!(out, lock.replace("?branch=main#abc", "?rev=abc#abc"));
     }
 }

@@ -11,15 +11,15 @@ use anyhow::{Result, anyhow, bail};
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::audit::check::{self, Judge, Levels};
+use crate::audit::check::{self, Levels, Triage};
 use crate::audit::finding::Summary;
 use crate::audit::policy::Policy;
 use crate::audit::rule::{Level, Rule};
-use crate::change::edit::{self, Expect, TextEdit, verify};
-pub use crate::change::write::FileChange;
-use crate::workspace::Workspace;
+use crate::change::verify::{self, Expect};
+use crate::change::{ChangeSet, FileChange, ManifestEdits, Rewrite, edit, relock};
 use crate::workspace::lockfile::{Lockfile, Source};
-use crate::workspace::manifest::{self, DepSource, Dependency, GitRef, TableKind};
+use crate::workspace::manifest::{DepSource, Dependency, GitRef, Manifest, TableKind};
+use crate::workspace::{DepAt, Workspace};
 
 /// What to fix.
 #[derive(Debug, Clone, Default)]
@@ -28,18 +28,6 @@ pub struct Options {
     pub crates: Vec<String>,
     /// Only the manifests of these members; all when empty.
     pub packages: Vec<String>,
-}
-
-/// One requirement rewritten.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Edit {
-    pub manifest: String,
-    pub line: usize,
-    pub table: String,
-    pub name: String,
-    pub rule: crate::audit::rule::Rule,
-    pub from: String,
-    pub to: String,
 }
 
 /// One floating requirement left as it is, and why.
@@ -57,21 +45,9 @@ pub struct Left {
 /// Every edit `fix` would make, ready to be written.
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
-    pub edits: Vec<Edit>,
+    pub edits: Vec<Rewrite>,
     pub left: Vec<Left>,
-    pub files: Vec<FileChange>,
-}
-
-impl Plan {
-    /// Writes every changed file atomically, all or none.
-    pub fn write(&self) -> Result<()> {
-        crate::change::write::write_changes(&self.files, false)
-    }
-
-    /// The unified diff of every change, as `git diff` shows it.
-    pub fn diff(&self) -> String {
-        crate::change::write::unified_diff(&self.files)
-    }
+    pub changes: ChangeSet,
 }
 
 /// Rules `fix` acts on, when at level deny.
@@ -94,49 +70,39 @@ pub fn plan(
         );
     };
     check_selection(ws, opts)?;
-    let judge = Judge::new(policy, levels, today);
+    let triage = Triage::new(policy, levels, today);
     let mut summary = Summary::default();
-    let raw = check::raw_findings(ws, &mut summary);
+    let found = check::found(ws, &mut summary);
 
     let mut plan = Plan::default();
-    let mut by_file: BTreeMap<usize, Vec<TextEdit>> = BTreeMap::new();
-    let mut expected: BTreeMap<usize, Vec<(&Dependency, Expect)>> = BTreeMap::new();
+    let mut edits = ManifestEdits::default();
     let mut moves: Vec<(String, String, String, String)> = Vec::new();
 
     // A git package in Cargo.lock is relocked to `?rev=` only when every
     // entry that follows it is pinned in this run: one left on its branch
     // would no longer match the lock, and `cargo build --locked` would fail.
-    let pinnable: HashSet<*const Dependency> = raw
+    let pinnable: HashSet<DepAt> = found
         .iter()
-        .filter(|r| {
-            let (Some(m), Some(dep)) = (r.manifest, r.dep) else {
-                return false;
-            };
-            matches!(dep.source, DepSource::Git(_))
+        .filter_map(|r| {
+            let at = r.at?;
+            let (m, dep) = ws.dep(at);
+            let pins = matches!(dep.source, DepSource::Git(_))
                 && fixable(r.finding.rule)
-                && selected(ws, m, dep, opts)
-                && !judge.exempt(&r.finding)
-                && judge.level(r.finding.rule) == Level::Deny
+                && selected(m, dep, opts)
+                && !triage.exempt(&r.finding)
+                && triage.level(r.finding.rule) == Level::Deny
                 && r.finding.fix.is_some()
-                && edit::set_git_rev(m, dep, "0").is_ok()
+                && edit::git_rev_refusal(m, dep).is_none();
+            pins.then_some(at)
         })
-        .filter_map(|r| r.dep.map(|d| d as *const Dependency))
         .collect();
     let followers = git_followers(ws, lock);
-    // Findings point at their manifest; its position, found once each.
-    let index_of: std::collections::HashMap<*const manifest::Manifest, usize> = ws
-        .manifests
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m as *const manifest::Manifest, i))
-        .collect();
 
-    for r in &raw {
-        let (Some(m), Some(dep)) = (r.manifest, r.dep) else {
-            continue;
-        };
+    for r in &found {
+        let Some(at) = r.at else { continue };
+        let (m, dep) = ws.dep(at);
         let f = &r.finding;
-        if !fixable(f.rule) || !selected(ws, m, dep, opts) {
+        if !fixable(f.rule) || !selected(m, dep, opts) {
             continue;
         }
         let from = f.requirement.clone().unwrap_or_default();
@@ -151,19 +117,15 @@ pub fn plan(
                 reason,
             })
         };
-        if judge.exempt(f) {
+        if triage.exempt(f) {
             leave("exempted in pin.toml".into());
             continue;
         }
-        let level = judge.level(f.rule);
+        let level = triage.level(f.rule);
         if level != Level::Deny {
             leave(format!("`{}` is at level {level}", f.rule));
             continue;
         }
-        let idx = index_of
-            .get(&(m as *const manifest::Manifest))
-            .copied()
-            .ok_or_else(|| anyhow!("internal error: manifest not in workspace"))?;
         let Some(fix) = f.fix.clone() else {
             leave(match &dep.source {
                 DepSource::Git(_) => "Cargo.lock has no commit for this git dependency".into(),
@@ -193,13 +155,14 @@ pub fn plan(
                     continue;
                 };
                 let key = (pkg.name.as_str(), pkg.version.to_string(), src.raw.as_str());
-                if let Some(other) = followers.get(&key).and_then(|deps| {
-                    deps.iter()
-                        .find(|(_, d)| !pinnable.contains(&(*d as *const Dependency)))
-                }) {
+                if let Some(other) = followers
+                    .get(&key)
+                    .and_then(|all| all.iter().find(|other| !pinnable.contains(other)))
+                {
+                    let (om, od) = ws.dep(*other);
                     leave(format!(
                         "shares its locked source with `{}` in {}:{}, which is not pinned in this run; pin them together",
-                        other.1.name, other.0.rel, other.1.line
+                        od.name, om.rel, od.line
                     ));
                     continue;
                 }
@@ -217,15 +180,14 @@ pub fn plan(
             _ => continue,
         };
         match result {
-            Ok((edits, expect)) => {
-                by_file.entry(idx).or_default().extend(edits);
-                expected.entry(idx).or_default().push((dep, expect));
-                plan.edits.push(Edit {
+            Ok((text_edits, expect)) => {
+                edits.add(at, text_edits, expect);
+                plan.edits.push(Rewrite {
                     manifest: m.rel.clone(),
                     line: dep.line,
                     table: dep.table.clone(),
                     name: dep.name.clone(),
-                    rule: f.rule,
+                    rule: Some(f.rule),
                     from: from.clone(),
                     to: fix,
                 });
@@ -234,30 +196,16 @@ pub fn plan(
         }
     }
 
-    for (idx, edits) in by_file {
-        let m = &ws.manifests[idx];
-        let after = edit::apply(&m.text, &edits)?;
-        verify(
-            m,
-            &after,
-            expected.get(&idx).map_or(&[][..], |v| v.as_slice()),
-        )?;
-        plan.files.push(FileChange {
-            path: m.path.clone(),
-            rel: m.rel.clone(),
-            before: m.text.clone(),
-            after,
-        });
-    }
+    plan.changes = edits.apply(ws)?;
     if !moves.is_empty() {
         moves.sort();
         moves.dedup();
         let path = ws.root.join("Cargo.lock");
         let before =
             std::fs::read_to_string(&path).map_err(|e| anyhow!("cannot read Cargo.lock: {e}"))?;
-        let after = edit::relock_git(&before, &moves)?;
-        verify_lock(lock, &after)?;
-        plan.files.push(FileChange {
+        let after = relock::git_sources(&before, &moves)?;
+        verify::same_versions(lock, &after)?;
+        plan.changes.files.push(FileChange {
             path,
             rel: "Cargo.lock".into(),
             before,
@@ -269,51 +217,29 @@ pub fn plan(
 
 /// Git packages in Cargo.lock, by (name, version, source), with every
 /// manifest entry that follows them by branch, tag or default branch.
-type Followers<'a> =
-    BTreeMap<(&'a str, String, &'a str), Vec<(&'a manifest::Manifest, &'a Dependency)>>;
+type Followers<'a> = BTreeMap<(&'a str, String, &'a str), Vec<DepAt>>;
 
 fn git_followers<'a>(ws: &'a Workspace, lock: &'a Lockfile) -> Followers<'a> {
     let mut out: Followers<'a> = BTreeMap::new();
-    for m in &ws.manifests {
-        for dep in &m.deps {
-            let DepSource::Git(git) = &dep.source else {
-                continue;
-            };
-            if matches!(git.reference, GitRef::Rev(_)) {
-                continue;
-            }
-            if let Some(pkg) = check::locked_git(lock, &dep.package, git)
-                && let Source::Git(src) = &pkg.source
-            {
-                out.entry((pkg.name.as_str(), pkg.version.to_string(), src.raw.as_str()))
-                    .or_default()
-                    .push((m, dep));
-            }
+    for (at, _, dep) in ws.deps() {
+        let DepSource::Git(git) = &dep.source else {
+            continue;
+        };
+        if matches!(git.reference, GitRef::Rev(_)) {
+            continue;
+        }
+        if let Some(pkg) = check::locked_git(lock, &dep.package, git)
+            && let Source::Git(src) = &pkg.source
+        {
+            out.entry((pkg.name.as_str(), pkg.version.to_string(), src.raw.as_str()))
+                .or_default()
+                .push(at);
         }
     }
     out
 }
 
-/// The relocked lockfile must parse and lock exactly the same versions.
-fn verify_lock(before: &Lockfile, after: &str) -> Result<()> {
-    let after =
-        Lockfile::parse(after).map_err(|e| anyhow!("internal error: relocked Cargo.lock: {e}"))?;
-    let versions = |l: &Lockfile| {
-        let mut v: Vec<(String, String)> = l
-            .packages
-            .iter()
-            .map(|p| (p.name.clone(), p.version.to_string()))
-            .collect();
-        v.sort();
-        v
-    };
-    if versions(before) != versions(&after) {
-        bail!("internal error: relocking Cargo.lock changed a locked version");
-    }
-    Ok(())
-}
-
-fn selected(ws: &Workspace, m: &manifest::Manifest, dep: &Dependency, opts: &Options) -> bool {
+fn selected(m: &Manifest, dep: &Dependency, opts: &Options) -> bool {
     let crate_ok = opts.crates.is_empty()
         || opts
             .crates
@@ -323,7 +249,6 @@ fn selected(ws: &Workspace, m: &manifest::Manifest, dep: &Dependency, opts: &Opt
         || m.package
             .as_ref()
             .is_some_and(|p| opts.packages.iter().any(|x| x == p));
-    let _ = ws;
     crate_ok && member_ok
 }
 

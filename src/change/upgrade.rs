@@ -10,7 +10,7 @@
 //! every file is put back as it was.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{Result, anyhow, bail};
@@ -21,24 +21,13 @@ use serde::Serialize;
 use crate::audit::outdated::requirements;
 use crate::audit::policy::Policy;
 use crate::audit::release::{Judge, Status};
-use crate::change::edit::{self, TextEdit};
-pub use crate::change::write::FileChange;
+use crate::change::verify::Expect;
+use crate::change::{ChangeSet, ManifestEdits, Rewrite, edit, relock};
 use crate::registry::Progress;
 use crate::registry::sources::{self, Sources};
-use crate::workspace::manifest::{DepSource, Dependency, Manifest};
+use crate::workspace::manifest::DepSource;
 use crate::workspace::requirement;
-use crate::workspace::{Cargo, Workspace};
-
-/// One requirement rewritten.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Rewrite {
-    pub manifest: String,
-    pub line: usize,
-    pub table: String,
-    pub name: String,
-    pub from: String,
-    pub to: String,
-}
+use crate::workspace::{Cargo, DepAt, Workspace};
 
 /// One locked version moved, and the requirements that move with it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -71,15 +60,10 @@ pub struct Stay {
 pub struct Plan {
     pub moves: Vec<Move>,
     pub stays: Vec<Stay>,
-    pub files: Vec<FileChange>,
+    pub changes: ChangeSet,
 }
 
 impl Plan {
-    /// The unified diff of the manifest changes.
-    pub fn diff(&self) -> String {
-        crate::change::write::unified_diff(&self.files)
-    }
-
     /// The `cargo update` arguments each move needs.
     pub fn cargo_updates(&self) -> Vec<Vec<String>> {
         self.moves
@@ -98,7 +82,7 @@ impl Plan {
 }
 
 /// Requirements grouped by the locked version they share.
-type Groups<'a> = BTreeMap<(String, Version), Vec<(&'a Manifest, &'a Dependency)>>;
+type Groups = BTreeMap<(String, Version), Vec<DepAt>>;
 
 /// Plans the upgrade of `crates` (every registry dependency when empty).
 /// Fetches from the registry; writes nothing.
@@ -118,14 +102,14 @@ pub fn plan(
         );
     }
     for c in crates {
-        if !requirements(ws).any(|(_, d)| d.name == *c || d.package == *c) {
+        if !requirements(ws).any(|(_, _, d)| d.name == *c || d.package == *c) {
             bail!("no registry dependency named `{c}` in the workspace");
         }
     }
     let inherited = ws.inherited_names();
-    let mut groups: Groups<'_> = BTreeMap::new();
+    let mut groups: Groups = BTreeMap::new();
     let mut registries = BTreeMap::new();
-    for (m, dep) in requirements(ws) {
+    for (at, m, dep) in requirements(ws) {
         if !crates.is_empty() && !crates.iter().any(|c| *c == dep.name || *c == dep.package) {
             continue;
         }
@@ -152,7 +136,7 @@ pub fn plan(
         groups
             .entry((dep.package.clone(), locked.version.clone()))
             .or_default()
-            .push((m, dep));
+            .push(at);
     }
     let wanted: Vec<_> = registries
         .iter()
@@ -161,7 +145,7 @@ pub fn plan(
     let index = sources.fetch(&wanted, offline, progress)?;
 
     let mut plan = Plan::default();
-    let mut by_file: BTreeMap<usize, Vec<(TextEdit, &Dependency, String)>> = BTreeMap::new();
+    let mut edits = ManifestEdits::default();
     for ((package, locked), deps) in &groups {
         let Some(reg) = registries.get(package) else {
             continue;
@@ -207,19 +191,9 @@ pub fn plan(
         };
         let to = requirement::exact(&target);
         let mut rewrites = Vec::new();
-        for (m, dep) in deps {
-            let idx = ws
-                .manifests
-                .iter()
-                .position(|x| std::ptr::eq(x, *m))
-                .ok_or_else(|| anyhow!("internal error: manifest not in workspace"))?;
-            let from = match &dep.source {
-                DepSource::Registry { requirement, .. } => {
-                    requirement.clone().unwrap_or_else(|| "*".into())
-                }
-                _ => continue,
-            };
-            let edits = edit::set_requirement(m, dep, &to).map_err(|reason| {
+        for at in deps {
+            let (m, dep) = ws.dep(*at);
+            let text_edits = edit::set_requirement(m, dep, &to).map_err(|reason| {
                 anyhow!(
                     "{}:{}: cannot rewrite `{}`: {reason}",
                     m.rel,
@@ -227,15 +201,14 @@ pub fn plan(
                     dep.name
                 )
             })?;
-            for e in edits {
-                by_file.entry(idx).or_default().push((e, dep, to.clone()));
-            }
+            edits.add(*at, text_edits, Expect::Requirement(to.clone()));
             rewrites.push(Rewrite {
                 manifest: m.rel.clone(),
                 line: dep.line,
                 table: dep.table.clone(),
                 name: dep.name.clone(),
-                from,
+                rule: None,
+                from: dep.requirement_or_star().to_string(),
                 to: to.clone(),
             });
         }
@@ -248,22 +221,7 @@ pub fn plan(
         });
     }
 
-    for (idx, planned) in by_file {
-        let m = &ws.manifests[idx];
-        let edits: Vec<TextEdit> = planned.iter().map(|(e, _, _)| e.clone()).collect();
-        let after = edit::apply(&m.text, &edits)?;
-        let expected: Vec<(&Dependency, edit::Expect)> = planned
-            .iter()
-            .map(|(_, d, want)| (*d, edit::Expect::Requirement(want.clone())))
-            .collect();
-        edit::verify(m, &after, &expected)?;
-        plan.files.push(FileChange {
-            path: m.path.clone(),
-            rel: m.rel.clone(),
-            before: m.text.clone(),
-            after,
-        });
-    }
+    plan.changes = edits.apply(ws)?;
     Ok(plan)
 }
 
@@ -274,25 +232,10 @@ pub fn apply(ws: &Workspace, cargo: &Cargo, plan: &Plan, offline: bool) -> Resul
         return Ok(());
     }
     let lock_path = ws.root.join("Cargo.lock");
-    let lock_before = std::fs::read(&lock_path)
-        .map_err(|e| anyhow!("cannot read {}: {e}", lock_path.display()))?;
-    crate::change::write::write_changes(&plan.files, false)?;
-    // From here on, any failure puts every file back as it was.
-    match relock(ws, cargo, plan, offline, &lock_path) {
-        Ok(()) => Ok(()),
-        Err(e) => {
-            let mut back: Vec<(PathBuf, Vec<u8>)> = plan
-                .files
-                .iter()
-                .map(|f| (f.path.clone(), f.before.clone().into_bytes()))
-                .collect();
-            back.push((lock_path.clone(), lock_before));
-            match crate::change::write::write_all(&back) {
-                Ok(()) => Err(e.context("nothing was changed")),
-                Err(r) => Err(e.context(format!("and restoring the files failed too: {r:#}"))),
-            }
-        }
-    }
+    plan.changes
+        .write_then(std::slice::from_ref(&lock_path), || {
+            relock(ws, cargo, plan, offline, &lock_path)
+        })
 }
 
 /// Has cargo move each lock entry, and checks it locked exactly the
@@ -312,7 +255,7 @@ fn relock(
         if has(&m.to) && !has(&m.from) {
             continue;
         }
-        cargo_update(ws, cargo, &args, offline)?;
+        relock::cargo_update(ws, cargo, &args, offline)?;
     }
     let after = crate::workspace::lockfile::Lockfile::read(lock_path)?;
     for m in &plan.moves {
@@ -320,29 +263,6 @@ fn relock(
         if !after.named(&m.package).any(|p| p.version == to) {
             bail!("cargo did not lock `{} {}`", m.package, m.to);
         }
-    }
-    Ok(())
-}
-
-/// Runs `$CARGO update …` in the workspace root, where cargo reads the
-/// workspace's `.cargo/config.toml` (source replacement) as it always does.
-fn cargo_update(ws: &Workspace, cargo: &Cargo, args: &[String], offline: bool) -> Result<()> {
-    let mut cmd = cargo.command_in(&ws.root);
-    cmd.args(args)
-        .arg("--manifest-path")
-        .arg(ws.root.join("Cargo.toml"));
-    if offline {
-        cmd.arg("--offline");
-    }
-    let out = cmd
-        .output()
-        .map_err(|e| anyhow!("cannot run cargo ({}): {e}", cargo.program()))?;
-    if !out.status.success() {
-        bail!(
-            "`cargo {}` failed:\n{}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim_end()
-        );
     }
     Ok(())
 }

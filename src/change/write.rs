@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use super::FileChange;
+
 /// Replaces `path` with `contents` atomically, keeping its permissions.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     let tmp = stage(path, contents)?;
@@ -88,28 +90,6 @@ fn stage_all(files: &[(PathBuf, Vec<u8>)]) -> Result<Vec<(&PathBuf, tempfile::Na
         }
         Ok(all)
     })
-}
-
-/// A file's content before and after a planned change.
-#[derive(Debug, Clone)]
-pub struct FileChange {
-    pub path: PathBuf,
-    /// Relative to the workspace root, `/`-separated.
-    pub rel: String,
-    pub before: String,
-    pub after: String,
-}
-
-/// Writes every change's `after` (`restore`: its `before`), all or none.
-pub fn write_changes(changes: &[FileChange], restore: bool) -> Result<()> {
-    let files: Vec<(PathBuf, Vec<u8>)> = changes
-        .iter()
-        .map(|f| {
-            let text = if restore { &f.before } else { &f.after };
-            (f.path.clone(), text.clone().into_bytes())
-        })
-        .collect();
-    write_all(&files)
 }
 
 /// The unified diff of every change, as `git diff` shows it.

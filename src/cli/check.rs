@@ -51,9 +51,9 @@ pub fn run(ctx: &Context, args: &CheckArgs) -> Result<Output> {
     let levels = args.levels.levels();
     let report = if args.registry {
         let mut summary = crate::audit::finding::Summary::default();
-        let mut raw = check::raw_findings(&ws, &mut summary);
+        let mut found = check::found(&ws, &mut summary);
         let mut sources = Sources::load(ctx, &ws.root)?;
-        let found = registry_check::run(
+        let locked = registry_check::run(
             &ws,
             &policy,
             &mut sources,
@@ -61,13 +61,8 @@ pub fn run(ctx: &Context, args: &CheckArgs) -> Result<Output> {
             args.offline,
             ctx.progress.clone(),
         )?;
-        raw.extend(found.into_iter().map(|finding| check::Raw {
-            finding,
-            manifest: None,
-            dep: None,
-            locked: None,
-        }));
-        check::evaluate(raw, &policy, &levels, today(ctx.now), summary)
+        found.extend(locked.into_iter().map(check::Found::file));
+        check::evaluate(found, &policy, &levels, today(ctx.now), summary)
     } else {
         check::check(&ws, &policy, &levels, today(ctx.now))
     };

@@ -1,6 +1,6 @@
 //! `cargo pin fix`: the arguments, and the run from plan to written files.
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use clap::{Args, ValueEnum};
 
 use super::args::{LevelArgs, OutputArgs, WorkspaceArgs};
@@ -54,7 +54,7 @@ pub fn run(ctx: &Context, args: &FixArgs) -> Result<Output> {
         FixFormat::Human => {
             let mut t = String::new();
             if args.dry_run {
-                t.push_str(&plan.diff());
+                t.push_str(&plan.changes.diff());
             }
             t.push_str(&report::human::fix(
                 &plan,
@@ -67,23 +67,18 @@ pub fn run(ctx: &Context, args: &FixArgs) -> Result<Output> {
         FixFormat::Markdown => report::markdown::fix(&plan, args.dry_run),
     };
     let file = args.output.file();
-    match (args.dry_run, file) {
-        (true, file) => Output::report(text, file, Status::Ok),
-        // The report file joins the manifests in one all-or-nothing write:
-        // an unwritable report must not leave pins behind it.
-        (false, Some(file)) => {
-            let mut files: Vec<(std::path::PathBuf, Vec<u8>)> = plan
-                .files
-                .iter()
-                .map(|f| (f.path.clone(), f.after.clone().into_bytes()))
-                .collect();
-            files.push((file.clone(), text.into_bytes()));
-            crate::change::write::write_all(&files)
-                .with_context(|| format!("nothing was written (report: {})", file.display()))?;
+    if args.dry_run {
+        return Output::report(text, file, Status::Ok);
+    }
+    // The report file joins the manifests in one all-or-nothing write: an
+    // unwritable report must not leave pins behind it.
+    match file {
+        Some(file) => {
+            plan.changes.write(Some((&file, &text)))?;
             Ok(Output::quiet(Status::Ok))
         }
-        (false, None) => {
-            plan.write()?;
+        None => {
+            plan.changes.write(None)?;
             Ok(Output::stdout(text, Status::Ok))
         }
     }

@@ -113,8 +113,7 @@ impl Output {
     pub fn report(text: String, file: Option<PathBuf>, status: Status) -> Result<Output> {
         match file {
             Some(path) => {
-                crate::change::write::write_atomic(&path, text.as_bytes())
-                    .with_context(|| format!("cannot write {}", path.display()))?;
+                crate::change::write_report(&path, &text)?;
                 Ok(Output::quiet(status))
             }
             None => Ok(Output::stdout(text, status)),

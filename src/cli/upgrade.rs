@@ -59,7 +59,7 @@ pub fn run(ctx: &Context, args: &UpgradeArgs) -> Result<Output> {
         UpgradeFormat::Human => {
             let mut t = String::new();
             if args.dry_run {
-                t.push_str(&plan.diff());
+                t.push_str(&plan.changes.diff());
                 for u in plan.cargo_updates() {
                     t.push_str(&format!("would run: cargo {}\n", u.join(" ")));
                 }

@@ -197,7 +197,7 @@ pub fn fix(plan: &crate::change::fix::Plan, dry_run: bool, style: &Style) -> Str
         out.push_str("\n\n");
     }
     let verb = if dry_run { "would pin" } else { "pinned" };
-    let files = plan.files.len();
+    let files = plan.changes.files.len();
     let line = format!(
         "{}{verb} {} in {}, left {}",
         if dry_run { "dry run: " } else { "" },

@@ -31,7 +31,7 @@ struct FixJson<'a> {
     schema_version: u32,
     workspace_root: &'a str,
     dry_run: bool,
-    edits: &'a [crate::change::fix::Edit],
+    edits: &'a [crate::change::Rewrite],
     left: &'a [crate::change::fix::Left],
     files: Vec<&'a str>,
     summary: FixSummary,
@@ -52,11 +52,11 @@ pub fn fix(plan: &crate::change::fix::Plan, dry_run: bool, workspace_root: &str)
         dry_run,
         edits: &plan.edits,
         left: &plan.left,
-        files: plan.files.iter().map(|f| f.rel.as_str()).collect(),
+        files: plan.changes.files.iter().map(|f| f.rel.as_str()).collect(),
         summary: FixSummary {
             edited: plan.edits.len(),
             left: plan.left.len(),
-            files: plan.files.len(),
+            files: plan.changes.files.len(),
         },
     })
 }

@@ -434,7 +434,7 @@ pub fn fix(plan: &crate::change::fix::Plan, dry_run: bool) -> String {
         "## cargo pin fix{}: {verb} {} in {}\n\n",
         if dry_run { " (dry run)" } else { "" },
         count(plan.edits.len(), "requirement", "requirements"),
-        count(plan.files.len(), "file", "files"),
+        count(plan.changes.files.len(), "file", "files"),
     ));
     if !plan.edits.is_empty() {
         let mut t = Table::new(&["location", "dependency", "rule", "from", "to"]);
@@ -442,7 +442,7 @@ pub fn fix(plan: &crate::change::fix::Plan, dry_run: bool) -> String {
             t.row(vec![
                 Md::code(&format!("{}:{}", e.manifest, e.line)),
                 Md::code(&e.name),
-                Md::text(e.rule.id()),
+                Md::text(e.rule.map_or("", |r| r.id())),
                 Md::code(&e.from),
                 Md::code(&e.to),
             ]);
@@ -469,8 +469,8 @@ pub fn fix(plan: &crate::change::fix::Plan, dry_run: bool) -> String {
         out.push_str(&t.render());
         out.push('\n');
     }
-    if !plan.files.is_empty() {
-        out.push_str(&details("diff", &fenced("diff", &plan.diff())));
+    if !plan.changes.files.is_empty() {
+        out.push_str(&details("diff", &fenced("diff", &plan.changes.diff())));
     }
     out
 }

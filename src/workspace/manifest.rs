@@ -56,6 +56,17 @@ pub struct Dependency {
     pub form: Form,
 }
 
+impl Dependency {
+    /// The version requirement as written, or `*` (what cargo reads when a
+    /// registry dependency names none). Empty for other sources.
+    pub fn requirement_or_star(&self) -> &str {
+        match &self.source {
+            DepSource::Registry { requirement, .. } => requirement.as_deref().unwrap_or("*"),
+            _ => "",
+        }
+    }
+}
+
 /// The shape of a dependency entry in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Form {

@@ -18,7 +18,7 @@ use std::process::Command;
 use anyhow::{Context, Result, anyhow, bail};
 
 use crate::workspace::lockfile::Lockfile;
-use manifest::{DepSource, Manifest};
+use manifest::{DepSource, Dependency, Manifest};
 use toolchain::Toolchain;
 
 /// A workspace, read.
@@ -32,6 +32,15 @@ pub struct Workspace {
     pub toolchain: Toolchain,
     /// The lowest `rust-version` any member declares, if any does.
     pub rust_version: Option<semver::Version>,
+}
+
+/// Where a dependency is: its manifest's index in [`Workspace::manifests`]
+/// and its own in that manifest's `deps`. Plans and findings name
+/// dependencies by position, never by reference identity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DepAt {
+    pub manifest: usize,
+    pub dep: usize,
 }
 
 /// How to run cargo: `$CARGO` when cargo started us, else `cargo` on PATH.
@@ -269,6 +278,28 @@ impl Workspace {
             lockfile,
             toolchain,
             rust_version,
+        })
+    }
+
+    /// The manifest and dependency at `at`.
+    pub fn dep(&self, at: DepAt) -> (&Manifest, &Dependency) {
+        let m = &self.manifests[at.manifest];
+        (m, &m.deps[at.dep])
+    }
+
+    /// Every dependency entry of every manifest, with its position.
+    pub fn deps(&self) -> impl Iterator<Item = (DepAt, &Manifest, &Dependency)> {
+        self.manifests.iter().enumerate().flat_map(|(mi, m)| {
+            m.deps.iter().enumerate().map(move |(di, d)| {
+                (
+                    DepAt {
+                        manifest: mi,
+                        dep: di,
+                    },
+                    m,
+                    d,
+                )
+            })
         })
     }
 

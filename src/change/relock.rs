@@ -1,0 +1,111 @@
+//! Bringing Cargo.lock along with edited manifests: git sources moved from
+//! a branch to `?rev=` in place, and registry versions moved by cargo
+//! itself (`cargo update -p CRATE@OLD --precise NEW`).
+
+use anyhow::{Result, anyhow, bail};
+
+use crate::workspace::{Cargo, Workspace};
+
+/// Rewrites the lockfile so a git package pinned with `rev` keeps its
+/// locked commit: `git+URL?branch=main#C` becomes `git+URL?rev=C#C`, in the
+/// package's `source` and in every dependency entry naming it.
+///
+/// `moves` holds `(name, version, old source, new source)`.
+pub fn git_sources(lock_text: &str, moves: &[(String, String, String, String)]) -> Result<String> {
+    if moves.is_empty() {
+        return Ok(lock_text.to_string());
+    }
+    let mut doc: toml_edit::DocumentMut =
+        lock_text.parse().map_err(|e| anyhow!("Cargo.lock: {e}"))?;
+    let Some(packages) = doc
+        .get_mut("package")
+        .and_then(|p| p.as_array_of_tables_mut())
+    else {
+        bail!("Cargo.lock has no [[package]] entries");
+    };
+    // Built once: a lockfile has thousands of entries, a run few moves.
+    let sources: std::collections::HashMap<(&str, &str, &str), &str> = moves
+        .iter()
+        .map(|(n, v, old, new)| ((n.as_str(), v.as_str(), old.as_str()), new.as_str()))
+        .collect();
+    let entries: std::collections::HashMap<String, String> = moves
+        .iter()
+        .map(|(n, v, old, new)| (format!("{n} {v} ({old})"), format!("{n} {v} ({new})")))
+        .collect();
+    for pkg in packages.iter_mut() {
+        let name = pkg
+            .get("name")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string();
+        let version = pkg
+            .get("version")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string();
+        if let Some(src) = pkg.get_mut("source").and_then(|v| v.as_value_mut())
+            && let Some(cur) = src.as_str()
+            && let Some(new) = sources.get(&(name.as_str(), version.as_str(), cur))
+        {
+            let decor = src.decor().clone();
+            *src = toml_edit::Value::from(*new);
+            *src.decor_mut() = decor;
+        }
+        if let Some(deps) = pkg.get_mut("dependencies").and_then(|v| v.as_array_mut()) {
+            for entry in deps.iter_mut() {
+                let Some(cur) = entry.as_str() else { continue };
+                if let Some(new) = entries.get(cur) {
+                    let decor = entry.decor().clone();
+                    *entry = toml_edit::Value::from(new.as_str());
+                    *entry.decor_mut() = decor;
+                }
+            }
+        }
+    }
+    Ok(doc.to_string())
+}
+
+/// Runs `cargo update -p CRATE@FROM --precise TO` in the workspace root,
+/// where cargo reads the workspace's `.cargo/config.toml` (source
+/// replacement) as it always does.
+pub fn cargo_update(ws: &Workspace, cargo: &Cargo, args: &[String], offline: bool) -> Result<()> {
+    let mut cmd = cargo.command_in(&ws.root);
+    cmd.args(args)
+        .arg("--manifest-path")
+        .arg(ws.root.join("Cargo.toml"));
+    if offline {
+        cmd.arg("--offline");
+    }
+    let out = cmd
+        .output()
+        .map_err(|e| anyhow!("cannot run cargo ({}): {e}", cargo.program()))?;
+    if !out.status.success() {
+        bail!(
+            "`cargo {}` failed:\n{}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim_end()
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relock_moves_sources_and_dependency_entries() {
+        let lock = "version = 1\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\ndependencies = [\n \"dep 0.1.0 (git+https://x/dep?branch=main#abc)\",\n]\n\n[[package]]\nname = \"dep\"\nversion = \"0.1.0\"\nsource = \"git+https://x/dep?branch=main#abc\"\n";
+        let out = git_sources(
+            lock,
+            &[(
+                "dep".into(),
+                "0.1.0".into(),
+                "git+https://x/dep?branch=main#abc".into(),
+                "git+https://x/dep?rev=abc#abc".into(),
+            )],
+        )
+        .unwrap();
+        assert_eq!(out, lock.replace("?branch=main#abc", "?rev=abc#abc"));
+    }
+}

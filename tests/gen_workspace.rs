@@ -150,7 +150,8 @@ fn the_lockfile_satisfies_every_requirement_and_lists_every_dependency() {
         for d in &m.deps {
             if let DepSource::Registry { requirement, .. } = &d.source {
                 let req = requirement::classify(requirement.as_deref().unwrap_or("*")).unwrap();
-                let locked = lock.resolve_registry(&d.package, &req.req, m.package.as_deref());
+                let locked =
+                    lock.resolve_registry(&d.package, &req.req, m.package.as_deref(), None);
                 assert!(
                     locked.is_some(),
                     "{}: {} {:?} has no locked version",

@@ -8,10 +8,10 @@ use crate::audit::finding::{Finding, Report, Summary};
 use crate::audit::policy::Policy;
 use crate::audit::rule::{Level, Rule};
 use crate::workspace::lockfile::{Lockfile, Package, Source};
-use crate::workspace::manifest::{DepSource, Dependency, GitDep, GitRef, Manifest, TableKind};
+use crate::workspace::manifest::{DepSource, Dependency, GitRef, Manifest, TableKind};
 use crate::workspace::requirement::{self, Kind};
 use crate::workspace::toolchain::Toolchain;
-use crate::workspace::{DepAt, Workspace};
+use crate::workspace::{DepAt, Locks, Workspace};
 
 /// Rule levels for one run: the policy's, then `-D/-W/-A` in order.
 #[derive(Debug, Clone, Default)]
@@ -41,11 +41,11 @@ pub struct Found<'a> {
 /// Runs every offline rule over the workspace, before levels apply.
 pub fn found<'a>(ws: &'a Workspace, summary: &mut Summary) -> Vec<Found<'a>> {
     let mut out = Vec::new();
-    let inherited = ws.inherited_names();
+    let locks = ws.locks();
     summary.manifests = ws.manifests.len();
     for (at, m, dep) in ws.deps() {
         summary.requirements += 1;
-        dependency(ws, at, m, dep, &inherited, summary, &mut out);
+        dependency(ws, &locks, at, m, dep, summary, &mut out);
     }
     if ws.lockfile.is_none() {
         out.push(Found::file(Finding::file(
@@ -97,10 +97,10 @@ impl<'a> Found<'a> {
 
 fn dependency<'a>(
     ws: &'a Workspace,
+    locks: &Locks<'a>,
     at: DepAt,
     m: &'a Manifest,
     dep: &'a Dependency,
-    inherited: &std::collections::HashMap<&str, Option<&str>>,
     summary: &mut Summary,
     out: &mut Vec<Found<'a>>,
 ) {
@@ -140,10 +140,9 @@ fn dependency<'a>(
                 });
                 return;
             };
-            let locked = ws.locked_registry(inherited, m, dep, &req.req);
+            let locked = locks.registry(m, dep, &req.req);
             // A workspace entry no member inherits is never resolved.
-            let used =
-                dep.kind != TableKind::Workspace || inherited.contains_key(dep.name.as_str());
+            let used = dep.kind != TableKind::Workspace || locks.is_inherited(&dep.name);
             if let Some(rule) = req.kind.rule() {
                 let fix = locked.map(|p| requirement::exact(&p.version));
                 let message =
@@ -181,7 +180,7 @@ fn dependency<'a>(
             }
         }
         DepSource::Git(git) => {
-            let locked = lock.and_then(|l| locked_git(l, &dep.package, git));
+            let locked = locks.git(&dep.package, git);
             let commit = locked.and_then(|p| match &p.source {
                 Source::Git(g) if !g.commit.is_empty() => Some(g.commit.clone()),
                 _ => None,
@@ -255,40 +254,6 @@ fn patched(ws: &Workspace, lock: &Lockfile, package: &str, req: &semver::Version
         .flat_map(|m| &m.deps)
         .any(|d| d.kind == TableKind::Patch && d.package == package);
     is_patched && lock.any_matches(package, req)
-}
-
-/// Normalises a git URL the way cargo compares them.
-pub fn canonical_git_url(url: &str) -> String {
-    let mut u = url.trim_end_matches('/').to_ascii_lowercase();
-    if let Some(s) = u.strip_suffix(".git") {
-        u = s.to_string();
-    }
-    u
-}
-
-/// The locked package a git dependency resolved to.
-pub fn locked_git<'a>(lock: &'a Lockfile, package: &str, git: &GitDep) -> Option<&'a Package> {
-    let want = canonical_git_url(&git.url);
-    let wanted_ref = match &git.reference {
-        GitRef::Branch(b) => Some(("branch", b.value.as_str())),
-        GitRef::Tag(t) => Some(("tag", t.value.as_str())),
-        GitRef::Rev(r) => Some(("rev", r.value.as_str())),
-        GitRef::DefaultBranch => None,
-    };
-    let candidates: Vec<&Package> = lock
-        .named(package)
-        .filter(|p| matches!(&p.source, Source::Git(g) if canonical_git_url(&g.url) == want))
-        .collect();
-    candidates
-        .iter()
-        .copied()
-        .find(|p| match &p.source {
-            Source::Git(g) => {
-                g.reference.as_ref().map(|(k, v)| (k.as_str(), v.as_str())) == wanted_ref
-            }
-            _ => false,
-        })
-        .or_else(|| (candidates.len() == 1).then(|| candidates[0]))
 }
 
 /// Decides, finding by finding, what the policy and the command line make

@@ -106,14 +106,11 @@ pub fn entries(
     index: &Index,
     now: Timestamp,
 ) -> Vec<Entry> {
-    let inherited = ws.inherited_names();
+    let locks = ws.locks();
     let mut out = Vec::new();
     for ((_, m, dep), reg) in requirements(ws).zip(regs) {
         let requirement = dep.requirement_or_star().to_string();
-        let locked = crate::workspace::requirement::classify(&requirement)
-            .ok()
-            .and_then(|req| ws.locked_registry(&inherited, m, dep, &req.req))
-            .map(|p| p.version.clone());
+        let locked = locks.of(m, dep).map(|p| p.version.clone());
         let all = index.releases(reg, &dep.package).unwrap_or(&[]);
         let judge = Judge {
             now,

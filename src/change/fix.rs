@@ -17,7 +17,7 @@ use crate::audit::policy::Policy;
 use crate::audit::rule::{Level, Rule};
 use crate::change::verify::{self, Expect};
 use crate::change::{ChangeSet, FileChange, ManifestEdits, Rewrite, edit, relock};
-use crate::workspace::lockfile::{Lockfile, Source};
+use crate::workspace::lockfile::Source;
 use crate::workspace::manifest::{DepSource, Dependency, GitRef, Manifest, TableKind};
 use crate::workspace::{DepAt, Workspace};
 
@@ -96,7 +96,7 @@ pub fn plan(
             pins.then_some(at)
         })
         .collect();
-    let followers = git_followers(ws, lock);
+    let followers = git_followers(ws);
 
     for r in &found {
         let Some(at) = r.at else { continue };
@@ -219,8 +219,9 @@ pub fn plan(
 /// manifest entry that follows them by branch, tag or default branch.
 type Followers<'a> = BTreeMap<(&'a str, String, &'a str), Vec<DepAt>>;
 
-fn git_followers<'a>(ws: &'a Workspace, lock: &'a Lockfile) -> Followers<'a> {
-    let mut out: Followers<'a> = BTreeMap::new();
+fn git_followers(ws: &Workspace) -> Followers<'_> {
+    let locks = ws.locks();
+    let mut out: Followers<'_> = BTreeMap::new();
     for (at, _, dep) in ws.deps() {
         let DepSource::Git(git) = &dep.source else {
             continue;
@@ -228,7 +229,7 @@ fn git_followers<'a>(ws: &'a Workspace, lock: &'a Lockfile) -> Followers<'a> {
         if matches!(git.reference, GitRef::Rev(_)) {
             continue;
         }
-        if let Some(pkg) = check::locked_git(lock, &dep.package, git)
+        if let Some(pkg) = locks.git(&dep.package, git)
             && let Source::Git(src) = &pkg.source
         {
             out.entry((pkg.name.as_str(), pkg.version.to_string(), src.raw.as_str()))

@@ -106,7 +106,7 @@ pub fn plan(
             bail!("no registry dependency named `{c}` in the workspace");
         }
     }
-    let inherited = ws.inherited_names();
+    let locks = ws.locks();
     let mut groups: Groups = BTreeMap::new();
     let mut registries = BTreeMap::new();
     for (at, m, dep) in requirements(ws) {
@@ -127,7 +127,7 @@ pub fn plan(
         };
         // A requirement nothing is locked for (an unused workspace entry)
         // has no lock entry to move.
-        let Some(locked) = ws.locked_registry(&inherited, m, dep, &req.req) else {
+        let Some(locked) = locks.registry(m, dep, &req.req) else {
             continue;
         };
         registries

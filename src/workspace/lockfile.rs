@@ -181,21 +181,12 @@ impl Lockfile {
     /// When several locked versions match, the one `member` (a workspace
     /// package, by name) lists among its own dependencies wins; otherwise
     /// the highest, which is the one cargo would unify on.
+    ///
+    /// `alternative` prefers packages from crates.io (false) or from any
+    /// other registry (true, for `registry = "name"` dependencies); when
+    /// none of the preferred kind matches, any registry's will do (source
+    /// replacement and `[registry] default` can make either guess wrong).
     pub fn resolve_registry(
-        &self,
-        name: &str,
-        req: &VersionReq,
-        member: Option<&str>,
-    ) -> Option<&Package> {
-        self.resolve_in(name, req, member, None)
-    }
-
-    /// As [`Lockfile::resolve_registry`], preferring packages from crates.io
-    /// (`alternative` false) or from any other registry (`alternative`
-    /// true, for `registry = "name"` dependencies); when none of the
-    /// preferred kind matches, any registry's will do (source replacement
-    /// and `[registry] default` can make either guess wrong).
-    pub fn resolve_in(
         &self,
         name: &str,
         req: &VersionReq,
@@ -333,7 +324,7 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
         assert_eq!(l.version, 1);
         let req = VersionReq::parse("0.4").unwrap();
         assert_eq!(
-            l.resolve_registry("log", &req, Some("app"))
+            l.resolve_registry("log", &req, Some("app"), None)
                 .unwrap()
                 .version,
             Version::new(0, 4, 8)
@@ -345,16 +336,20 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
         let l = Lockfile::parse(V3).unwrap();
         let req = VersionReq::parse("1").unwrap();
         // The member lists 1.0.100, although 1.0.228 is locked too.
-        let p = l.resolve_registry("serde", &req, Some("app")).unwrap();
+        let p = l
+            .resolve_registry("serde", &req, Some("app"), None)
+            .unwrap();
         assert_eq!(p.version, Version::new(1, 0, 100));
         // Without a member: the highest match.
-        let p = l.resolve_registry("serde", &req, None).unwrap();
+        let p = l.resolve_registry("serde", &req, None, None).unwrap();
         assert_eq!(p.version, Version::new(1, 0, 228));
         let old = VersionReq::parse("0.9").unwrap();
-        let p = l.resolve_registry("serde", &old, Some("app")).unwrap();
+        let p = l
+            .resolve_registry("serde", &old, Some("app"), None)
+            .unwrap();
         assert_eq!(p.version, Version::new(0, 9, 15));
         assert!(
-            l.resolve_registry("serde", &VersionReq::parse("2").unwrap(), None)
+            l.resolve_registry("serde", &VersionReq::parse("2").unwrap(), None, None)
                 .is_none()
         );
     }
@@ -366,12 +361,14 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
         ))
         .unwrap();
         let req = VersionReq::parse("1").unwrap();
-        let corp = l.resolve_in("serde", &req, None, Some(true)).unwrap();
+        let corp = l.resolve_registry("serde", &req, None, Some(true)).unwrap();
         assert_eq!(corp.version, Version::new(1, 0, 999));
-        let io = l.resolve_in("serde", &req, None, Some(false)).unwrap();
+        let io = l
+            .resolve_registry("serde", &req, None, Some(false))
+            .unwrap();
         assert_eq!(io.version, Version::new(1, 0, 228));
         // Nothing from the preferred kind: any registry's.
-        let only = l.resolve_in(
+        let only = l.resolve_registry(
             "serde",
             &VersionReq::parse("0.9").unwrap(),
             None,
@@ -383,7 +380,10 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
     #[test]
     fn git_packages_are_not_registry_matches() {
         let l = Lockfile::parse(V3).unwrap();
-        assert!(l.resolve_registry("dep", &VersionReq::STAR, None).is_none());
+        assert!(
+            l.resolve_registry("dep", &VersionReq::STAR, None, None)
+                .is_none()
+        );
         assert!(l.any_matches("dep", &VersionReq::STAR));
     }
 

@@ -6,6 +6,7 @@
 //! dependencies, and on workspaces whose lockfile is missing or stale.
 
 pub mod lockfile;
+pub mod locks;
 pub mod manifest;
 pub mod requirement;
 pub mod text;
@@ -18,6 +19,7 @@ use std::process::Command;
 use anyhow::{Context, Result, anyhow, bail};
 
 use crate::workspace::lockfile::Lockfile;
+pub use locks::Locks;
 use manifest::{DepSource, Dependency, Manifest};
 use toolchain::Toolchain;
 
@@ -303,42 +305,9 @@ impl Workspace {
         })
     }
 
-    /// Names that members inherit with `name.workspace = true`, each with
-    /// the first member (by package name) that inherits it.
-    pub fn inherited_names(&self) -> std::collections::HashMap<&str, Option<&str>> {
-        let mut out = std::collections::HashMap::new();
-        for m in &self.manifests {
-            for d in &m.deps {
-                if matches!(d.source, DepSource::Inherited) {
-                    out.entry(d.name.as_str()).or_insert(m.package.as_deref());
-                }
-            }
-        }
-        out
-    }
-
-    /// The locked registry package a requirement written in `m` resolves
-    /// to: for a `[workspace.dependencies]` entry, as seen by a member that
-    /// inherits it; `registry = "..."` dependencies prefer their registry's
-    /// packages.
-    pub fn locked_registry<'a>(
-        &'a self,
-        inherited: &std::collections::HashMap<&str, Option<&str>>,
-        m: &Manifest,
-        dep: &crate::workspace::manifest::Dependency,
-        req: &semver::VersionReq,
-    ) -> Option<&'a crate::workspace::lockfile::Package> {
-        let lock = self.lockfile.as_ref()?;
-        let member = if dep.kind == crate::workspace::manifest::TableKind::Workspace {
-            inherited.get(dep.name.as_str()).copied().flatten()
-        } else {
-            m.package.as_deref()
-        };
-        let alternative = match &dep.source {
-            DepSource::Registry { registry, .. } => Some(registry.is_some()),
-            _ => None,
-        };
-        lock.resolve_in(&dep.package, req, member, alternative)
+    /// Which Cargo.lock entry each dependency resolves to.
+    pub fn locks(&self) -> Locks<'_> {
+        Locks::new(self)
     }
 }
 

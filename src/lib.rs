@@ -7,6 +7,7 @@ pub mod audit;
 pub mod change;
 pub mod cli;
 pub mod context;
+mod parallel;
 pub mod registry;
 pub mod report;
 pub mod workspace;

@@ -9,9 +9,9 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::audit::policy::Policy;
-use crate::audit::release::{self as release_status, Judge, Status};
+use crate::audit::release::{self, Criteria, Status};
 use crate::registry::config::Registry;
-use crate::registry::sources::{self, Sources};
+use crate::registry::sources::Sources;
 use crate::registry::{Index, Progress};
 use crate::workspace::manifest::{DepSource, Dependency, Manifest, TableKind};
 use crate::workspace::{DepAt, Workspace};
@@ -112,12 +112,7 @@ pub fn entries(
         let requirement = dep.requirement_or_star().to_string();
         let locked = locks.of(m, dep).map(|p| p.version.clone());
         let all = index.releases(reg, &dep.package).unwrap_or(&[]);
-        let judge = Judge {
-            now,
-            cooldown: sources::cooldown(policy, reg),
-            rust_version: ws.rust_version.as_ref(),
-            policy,
-        };
+        let criteria = Criteria::new(ws, policy, reg, now);
         let releases = match &locked {
             None => Vec::new(),
             Some(l) => all
@@ -127,7 +122,7 @@ pub fn entries(
                     version: r.version.to_string(),
                     published: r.pubtime.map(|t| t.to_string()),
                     yanked: r.yanked,
-                    status: judge.status(&dep.package, r),
+                    status: criteria.status(&dep.package, r),
                 })
                 .collect(),
         };
@@ -141,7 +136,7 @@ pub fn entries(
             registry: reg.name.clone(),
             crates_io: reg.is_crates_io(),
             locked: locked.map(|v| v.to_string()),
-            latest: release_status::latest(all).map(|r| r.version.to_string()),
+            latest: release::latest(all).map(|r| r.version.to_string()),
             releases,
         });
     }

@@ -10,6 +10,7 @@ use std::path::Path;
 use anyhow::{Context, Result, anyhow};
 use jiff::civil::Date;
 use serde::Deserialize;
+use serde::de::IntoDeserializer;
 use toml::Spanned;
 
 use crate::audit::rule::{Level, Rule};
@@ -130,7 +131,7 @@ impl Policy {
             let rule: Rule = key
                 .parse()
                 .map_err(|e| anyhow!("{}: [rules] {e}", at(value.span())))?;
-            let level = parse_level(value.get_ref()).ok_or_else(|| {
+            let level = Level::deserialize(value.get_ref().as_str().into_deserializer()).map_err(|_: serde::de::value::Error| {
                 anyhow!(
                     "{}: [rules] {key} = {:?}: the level must be \"deny\", \"warn\" or \"allow\"",
                     at(value.span()),
@@ -232,15 +233,6 @@ impl Policy {
         self.vetted
             .iter()
             .any(|v| v.krate == krate && v.versions.contains(version))
-    }
-}
-
-pub fn parse_level(s: &str) -> Option<Level> {
-    match s {
-        "deny" => Some(Level::Deny),
-        "warn" => Some(Level::Warn),
-        "allow" => Some(Level::Allow),
-        _ => None,
     }
 }
 

@@ -12,10 +12,10 @@ use jiff::Timestamp;
 
 use crate::audit::finding::Finding;
 use crate::audit::policy::Policy;
-use crate::audit::release::{Judge, human_age};
+use crate::audit::release::{Criteria, human_age};
 use crate::audit::rule::Rule;
 use crate::registry::Progress;
-use crate::registry::sources::{self, Sources};
+use crate::registry::sources::Sources;
 use crate::workspace::Workspace;
 use crate::workspace::lockfile::Source;
 use crate::workspace::manifest::{DepSource, TableKind};
@@ -73,12 +73,7 @@ pub fn run(
                 p.name
             );
         };
-        let judge = Judge {
-            now,
-            cooldown: sources::cooldown(policy, reg),
-            rust_version: ws.rust_version.as_ref(),
-            policy,
-        };
+        let criteria = Criteria::new(ws, policy, reg, now);
         let finding = |rule: Rule, message: String| {
             let mut f = Finding::file(rule, "Cargo.lock", Some(p.line), message);
             f.name = Some(p.name.clone());
@@ -95,9 +90,9 @@ pub fn run(
                 ),
             ));
         }
-        if judge.too_new(release) {
-            let age = judge.age(release).map(human_age).unwrap_or_default();
-            let cooldown = judge.cooldown.map(human_age).unwrap_or_default();
+        if criteria.too_new(release) {
+            let age = criteria.age(release).map(human_age).unwrap_or_default();
+            let cooldown = criteria.cooldown.map(human_age).unwrap_or_default();
             out.push(finding(
                 Rule::TooNew,
                 format!(

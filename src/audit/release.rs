@@ -7,6 +7,8 @@ use serde::Serialize;
 
 use crate::audit::policy::Policy;
 use crate::registry::Release;
+use crate::registry::config::Registry;
+use crate::workspace::Workspace;
 
 /// What holds a release back, or that nothing does. The first that
 /// applies, in this order, is a release's status.
@@ -46,16 +48,34 @@ impl std::fmt::Display for Status {
     }
 }
 
-/// Everything a status depends on besides the release.
+/// Everything a release's status depends on besides the release: the
+/// clock, the cooldown, the workspace's Rust and the policy's vetting.
 #[derive(Debug, Clone, Copy)]
-pub struct Judge<'a> {
+pub struct Criteria<'a> {
     pub now: Timestamp,
     pub cooldown: Option<SignedDuration>,
     pub rust_version: Option<&'a semver::Version>,
     pub policy: &'a Policy,
 }
 
-impl Judge<'_> {
+impl<'a> Criteria<'a> {
+    /// The criteria for releases of `registry` used by `ws`: the cooldown
+    /// is pin.toml's `min-release-age`, else cargo's minimum publish age
+    /// for that registry.
+    pub fn new(
+        ws: &'a Workspace,
+        policy: &'a Policy,
+        registry: &Registry,
+        now: Timestamp,
+    ) -> Criteria<'a> {
+        Criteria {
+            now,
+            cooldown: policy.min_release_age.or(registry.min_publish_age),
+            rust_version: ws.rust_version.as_ref(),
+            policy,
+        }
+    }
+
     /// The status of `release` of crate `krate`.
     pub fn status(&self, krate: &str, release: &Release) -> Status {
         if release.yanked {
@@ -134,7 +154,7 @@ mod tests {
         )
         .unwrap();
         let msrv = Version::new(1, 80, 0);
-        let j = Judge {
+        let j = Criteria {
             now: "2026-06-01T00:00:00Z".parse().unwrap(),
             cooldown: Some(SignedDuration::from_hours(7 * 24)),
             rust_version: Some(&msrv),
@@ -182,7 +202,7 @@ mod tests {
         assert!(!j.too_new(&rel("1.1.0", false, None, Some("2026-05-25T00:00:00Z"))));
         assert!(j.too_new(&rel("1.1.0", false, None, Some("2026-05-25T00:00:01Z"))));
         // No cooldown, nothing is too new; no workspace MSRV, nothing incompatible.
-        let free = Judge {
+        let free = Criteria {
             cooldown: None,
             rust_version: None,
             ..j

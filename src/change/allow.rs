@@ -22,12 +22,12 @@ use crate::workspace::manifest::DepSource;
 
 /// One `CRATE@VERSION` from the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Release {
+pub struct CrateVersion {
     pub krate: String,
     pub version: Version,
 }
 
-impl std::str::FromStr for Release {
+impl std::str::FromStr for CrateVersion {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         let (krate, version) = s
@@ -38,7 +38,7 @@ impl std::str::FromStr for Release {
         }
         let version = Version::parse(version)
             .map_err(|e| format!("`{s}`: `{version}` is not a full version ({e})"))?;
-        Ok(Release {
+        Ok(CrateVersion {
             krate: krate.to_string(),
             version,
         })
@@ -47,8 +47,8 @@ impl std::str::FromStr for Release {
 
 /// What `allow` did to one release.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outcome {
-    pub release: Release,
+pub struct Recorded {
+    pub release: CrateVersion,
     /// False when pin.toml already vetted it.
     pub added: bool,
 }
@@ -64,11 +64,11 @@ pub fn run(
     ws: &Workspace,
     sources: &mut Sources,
     path: &Path,
-    releases: &[Release],
+    releases: &[CrateVersion],
     reason: &str,
     offline: bool,
     progress: Arc<dyn Progress>,
-) -> Result<Vec<Outcome>> {
+) -> Result<Vec<Recorded>> {
     if reason.trim().is_empty() {
         bail!("--reason must say why the release was vetted");
     }
@@ -176,9 +176,9 @@ fn registry_of(
 pub fn record(
     shown: &str,
     text: &str,
-    releases: &[Release],
+    releases: &[CrateVersion],
     reason: &str,
-) -> Result<(String, Vec<Outcome>)> {
+) -> Result<(String, Vec<Recorded>)> {
     let mut doc: DocumentMut = text
         .parse()
         .map_err(|e: toml_edit::TomlError| anyhow!("{shown}: {}", e.message()))?;
@@ -198,7 +198,7 @@ pub fn record(
                     .is_some_and(|a| a.iter().any(|x| x.as_str() == Some(v.as_str())))
         });
         if already {
-            outcomes.push(Outcome {
+            outcomes.push(Recorded {
                 release: r.clone(),
                 added: false,
             });
@@ -223,7 +223,7 @@ pub fn record(
                 list.push(t);
             }
         }
-        outcomes.push(Outcome {
+        outcomes.push(Recorded {
             release: r.clone(),
             added: true,
         });
@@ -235,7 +235,7 @@ pub fn record(
 mod tests {
     use super::*;
 
-    fn rel(s: &str) -> Release {
+    fn rel(s: &str) -> CrateVersion {
         s.parse().unwrap()
     }
 
@@ -243,25 +243,25 @@ mod tests {
     fn parses_crate_at_version() {
         assert_eq!(
             rel("serde@1.0.229"),
-            Release {
+            CrateVersion {
                 krate: "serde".into(),
                 version: Version::new(1, 0, 229)
             }
         );
         assert!(
             "serde"
-                .parse::<Release>()
+                .parse::<CrateVersion>()
                 .unwrap_err()
                 .contains("CRATE@VERSION")
         );
         assert!(
             "serde@1.0"
-                .parse::<Release>()
+                .parse::<CrateVersion>()
                 .unwrap_err()
                 .contains("full version")
         );
-        assert!("@1.0.0".parse::<Release>().is_err());
-        assert!("../x@1.0.0".parse::<Release>().is_err());
+        assert!("@1.0.0".parse::<CrateVersion>().is_err());
+        assert!("../x@1.0.0".parse::<CrateVersion>().is_err());
     }
 
     #[test]

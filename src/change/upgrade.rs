@@ -20,11 +20,11 @@ use serde::Serialize;
 
 use crate::audit::outdated::requirements;
 use crate::audit::policy::Policy;
-use crate::audit::release::{Judge, Status};
+use crate::audit::release::{Criteria, Status};
 use crate::change::verify::Expect;
 use crate::change::{ChangeSet, ManifestEdits, Rewrite, edit, relock};
 use crate::registry::Progress;
-use crate::registry::sources::{self, Sources};
+use crate::registry::sources::Sources;
 use crate::workspace::manifest::DepSource;
 use crate::workspace::requirement;
 use crate::workspace::{Cargo, DepAt, Workspace};
@@ -150,18 +150,13 @@ pub fn plan(
         let Some(reg) = registries.get(package) else {
             continue;
         };
-        let judge = Judge {
-            now,
-            cooldown: sources::cooldown(policy, reg),
-            rust_version: ws.rust_version.as_ref(),
-            policy,
-        };
+        let criteria = Criteria::new(ws, policy, reg, now);
         let newer: Vec<(&Version, Status)> = index
             .releases(reg, package)
             .unwrap_or(&[])
             .iter()
             .filter(|r| r.version > *locked)
-            .map(|r| (&r.version, judge.status(package, r)))
+            .map(|r| (&r.version, criteria.status(package, r)))
             .collect();
         let target = newer
             .iter()

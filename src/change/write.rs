@@ -65,31 +65,10 @@ pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
 /// not work, so a large batch (fix on 400 manifests) is staged by several
 /// threads at once.
 fn stage_all(files: &[(PathBuf, Vec<u8>)]) -> Result<Vec<(&PathBuf, tempfile::NamedTempFile)>> {
-    const THREADS: usize = 8;
-    if files.len() < 2 * THREADS {
-        return files.iter().map(|(p, c)| Ok((p, stage(p, c)?))).collect();
-    }
-    let chunk = files.len().div_ceil(THREADS);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|c| {
-                s.spawn(move || {
-                    c.iter()
-                        .map(|(p, contents)| Ok((p, stage(p, contents)?)))
-                        .collect::<Result<Vec<_>>>()
-                })
-            })
-            .collect();
-        let mut all = Vec::with_capacity(files.len());
-        for h in handles {
-            let part = h
-                .join()
-                .map_err(|_| anyhow::anyhow!("internal error: a file writer panicked"))??;
-            all.extend(part);
-        }
-        Ok(all)
-    })
+    crate::parallel::map_chunked(files, 8, |(p, c)| stage(p, c).map(|t| (p, t)))
+        .ok_or_else(|| anyhow::anyhow!("internal error: a file writer panicked"))?
+        .into_iter()
+        .collect()
 }
 
 /// The unified diff of every change, as `git diff` shows it.

@@ -13,7 +13,7 @@ use crate::registry::sources::Sources;
 pub struct AllowArgs {
     /// Releases to record as vetted, as CRATE@VERSION
     #[arg(value_name = "CRATE@VERSION", required = true, value_parser = parse_release)]
-    pub releases: Vec<allow::Release>,
+    pub releases: Vec<allow::CrateVersion>,
     /// Why the releases are trusted (recorded in pin.toml)
     #[arg(long, value_name = "TEXT")]
     pub reason: String,
@@ -23,7 +23,7 @@ pub struct AllowArgs {
     pub registry: RegistryArgs,
 }
 
-fn parse_release(s: &str) -> Result<allow::Release, String> {
+fn parse_release(s: &str) -> Result<allow::CrateVersion, String> {
     s.parse()
 }
 

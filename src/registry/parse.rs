@@ -6,6 +6,8 @@ use std::borrow::Cow;
 
 use jiff::Timestamp;
 use semver::Version;
+
+use crate::workspace::requirement::partial_version;
 use serde::Deserialize;
 
 /// One release of a crate, as its registry describes it.
@@ -78,22 +80,6 @@ pub fn parse(body: &[u8]) -> Result<Vec<Release>, LineError> {
     Ok(out)
 }
 
-/// Parses `1`, `1.70` or `1.70.0` as a version, missing parts zero.
-pub fn partial_version(s: &str) -> Option<Version> {
-    let mut parts = s.trim().split('.');
-    let mut n = [0u64; 3];
-    for slot in &mut n {
-        match parts.next() {
-            None => break,
-            Some(p) => *slot = p.parse().ok()?,
-        }
-    }
-    if parts.next().is_some() {
-        return None;
-    }
-    Some(Version::new(n[0], n[1], n[2]))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,14 +123,5 @@ mod tests {
         assert!(e.message.contains("pubtime"), "{}", e.message);
         let e = parse(b"{\"yanked\":false}\n").unwrap_err();
         assert!(e.message.contains("vers"), "{}", e.message);
-    }
-
-    #[test]
-    fn partial_versions() {
-        assert_eq!(partial_version("1"), Some(Version::new(1, 0, 0)));
-        assert_eq!(partial_version("1.70"), Some(Version::new(1, 70, 0)));
-        assert_eq!(partial_version("1.70.2"), Some(Version::new(1, 70, 2)));
-        assert_eq!(partial_version("1.70.2.1"), None);
-        assert_eq!(partial_version("1.x"), None);
     }
 }

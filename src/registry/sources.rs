@@ -9,10 +9,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{Result, anyhow};
-use jiff::SignedDuration;
 
 use crate::Context;
-use crate::audit::policy::Policy;
 use crate::registry::config::{CargoConfig, Registry};
 use crate::registry::{self, Cache, Index, Options, Progress};
 
@@ -80,10 +78,4 @@ impl Sources {
     ) -> Result<Index> {
         registry::fetch(wanted, &self.options(offline)?, progress)
     }
-}
-
-/// The cooldown for releases of `registry`: pin.toml's `min-release-age`,
-/// else cargo's minimum publish age for that registry.
-pub fn cooldown(policy: &Policy, registry: &Registry) -> Option<SignedDuration> {
-    policy.min_release_age.or(registry.min_publish_age)
 }

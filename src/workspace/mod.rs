@@ -157,14 +157,8 @@ fn parse_metadata(json: &str) -> Result<Metadata> {
 /// A `rust-version` as cargo writes it (`1.70`, `1.70.0`) as a version,
 /// missing parts zero.
 fn rust_version(s: &str) -> Result<semver::Version> {
-    let parts = s.split('.').count();
-    let full = match parts {
-        1 => format!("{s}.0.0"),
-        2 => format!("{s}.0"),
-        _ => s.to_string(),
-    };
-    semver::Version::parse(&full)
-        .with_context(|| format!("`cargo metadata` reported an invalid rust-version `{s}`"))
+    requirement::partial_version(s)
+        .ok_or_else(|| anyhow!("`cargo metadata` reported an invalid rust-version `{s}`"))
 }
 
 /// Asks cargo for the workspace root and the members' manifest paths.
@@ -516,26 +510,11 @@ fn read_manifests(root: &Path, paths: &[PathBuf]) -> Vec<Result<Manifest>> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
-    if paths.len() < 16 || threads < 2 {
-        return paths.iter().map(|p| read_manifest(root, p)).collect();
-    }
-    let chunk = paths.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = paths
-            .chunks(chunk)
-            .map(|c| s.spawn(move || c.iter().map(|p| read_manifest(root, p)).collect::<Vec<_>>()))
-            .collect();
-        let mut all = Vec::with_capacity(paths.len());
-        for (h, c) in handles.into_iter().zip(paths.chunks(chunk)) {
-            match h.join() {
-                Ok(part) => all.extend(part),
-                Err(_) => all.extend(
-                    c.iter()
-                        .map(|_| Err(anyhow!("internal error: a manifest reader panicked"))),
-                ),
-            }
-        }
-        all
+    crate::parallel::map_chunked(paths, threads, |p| read_manifest(root, p)).unwrap_or_else(|| {
+        paths
+            .iter()
+            .map(|_| Err(anyhow!("internal error: a manifest reader panicked")))
+            .collect()
     })
 }
 

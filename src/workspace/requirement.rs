@@ -81,6 +81,22 @@ pub fn exact(version: &Version) -> String {
     format!("={version}")
 }
 
+/// Parses `1`, `1.70` or `1.70.0` as a version, missing parts zero.
+pub fn partial_version(s: &str) -> Option<Version> {
+    let mut parts = s.trim().split('.');
+    let mut n = [0u64; 3];
+    for slot in &mut n {
+        match parts.next() {
+            None => break,
+            Some(p) => *slot = p.parse().ok()?,
+        }
+    }
+    if parts.next().is_some() {
+        return None;
+    }
+    Some(Version::new(n[0], n[1], n[2]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,5 +191,14 @@ mod tests {
     #[test]
     fn exact_spelling() {
         assert_eq!(exact(&Version::parse("1.0.228").unwrap()), "=1.0.228");
+    }
+
+    #[test]
+    fn partial_versions() {
+        assert_eq!(partial_version("1"), Some(Version::new(1, 0, 0)));
+        assert_eq!(partial_version("1.70"), Some(Version::new(1, 70, 0)));
+        assert_eq!(partial_version("1.70.2"), Some(Version::new(1, 70, 2)));
+        assert_eq!(partial_version("1.70.2.1"), None);
+        assert_eq!(partial_version("1.x"), None);
     }
 }

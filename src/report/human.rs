@@ -37,13 +37,7 @@ pub fn level_cell(level: Level) -> Cell {
 /// `check`'s human report: one table per manifest, then a summary line.
 pub fn check(report: &Report, style: &Style) -> String {
     let mut out = String::new();
-    let mut groups: Vec<(&str, Vec<&Finding>)> = Vec::new();
-    for f in report.findings.iter().filter(|f| f.name.is_some()) {
-        match groups.iter_mut().find(|(m, _)| *m == f.manifest) {
-            Some((_, v)) => v.push(f),
-            None => groups.push((&f.manifest, vec![f])),
-        }
-    }
+    let groups = super::by_manifest(report.findings.iter().filter(|f| f.name.is_some()));
     for (manifest, findings) in groups {
         out.push_str(manifest);
         out.push('\n');

@@ -329,13 +329,7 @@ fn rule_table(findings: &[Finding]) -> Table {
 
 /// One table of dependency findings per manifest; collapsed when long.
 fn findings_section(report: &Report, root: &SourceRoot) -> String {
-    let mut groups: Vec<(&str, Vec<&Finding>)> = Vec::new();
-    for f in report.findings.iter().filter(|f| f.name.is_some()) {
-        match groups.iter_mut().find(|(m, _)| *m == f.manifest) {
-            Some((_, v)) => v.push(f),
-            None => groups.push((&f.manifest, vec![f])),
-        }
-    }
+    let groups = super::by_manifest(report.findings.iter().filter(|f| f.name.is_some()));
     if groups.is_empty() {
         return String::new();
     }

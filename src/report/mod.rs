@@ -17,8 +17,11 @@ pub mod outdated;
 pub mod sarif;
 pub mod upgrade;
 
+use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+
+use crate::audit::finding::Finding;
 
 /// How human output may look on this stream.
 #[derive(Debug, Clone, Copy, Default)]
@@ -124,9 +127,47 @@ pub fn rules_url() -> String {
     format!("{}#rules", env!("CARGO_PKG_REPOSITORY"))
 }
 
+/// `findings` grouped by manifest, the manifests in the order they first
+/// appear and each group's findings in their order. One pass, with an index
+/// from manifest to group.
+pub fn by_manifest<'a>(
+    findings: impl IntoIterator<Item = &'a Finding>,
+) -> Vec<(&'a str, Vec<&'a Finding>)> {
+    let mut groups: Vec<(&str, Vec<&Finding>)> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for f in findings {
+        match index.get(f.manifest.as_str()) {
+            Some(&i) => groups[i].1.push(f),
+            None => {
+                index.insert(&f.manifest, groups.len());
+                groups.push((&f.manifest, vec![f]));
+            }
+        }
+    }
+    groups
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::audit::rule::Rule;
+
+    #[test]
+    fn findings_group_by_manifest_in_first_appearance_order() {
+        let f = |manifest: &str, message: &str| {
+            Finding::file(Rule::LockfileMissing, manifest, None, message.into())
+        };
+        let findings = [f("b", "1"), f("a", "2"), f("b", "3"), f("c", "4"), f("a", "5")];
+        let groups: Vec<(&str, Vec<&str>)> = by_manifest(&findings)
+            .into_iter()
+            .map(|(m, v)| (m, v.iter().map(|f| f.message.as_str()).collect()))
+            .collect();
+        assert_eq!(
+            groups,
+            [("b", vec!["1", "3"]), ("a", vec!["2", "5"]), ("c", vec!["4"])]
+        );
+        assert!(by_manifest(&[]).is_empty());
+    }
 
     #[test]
     fn source_root_is_the_repository_around_the_workspace() {

@@ -487,7 +487,7 @@ fn run_outdated(args: &OutdatedArgs) -> Result<u8> {
     )?;
     let text = match args.format {
         OutdatedFormat::Human => report::outdated::human(&entries, &args.output.style()),
-        OutdatedFormat::Json => report::outdated::json(&entries),
+        OutdatedFormat::Json => report::json::outdated(&entries),
         OutdatedFormat::Markdown => {
             report::outdated::markdown(&entries, now, &report::SourceRoot::from_env(&ws.root))
         }
@@ -562,7 +562,7 @@ fn run_upgrade(args: &UpgradeArgs) -> Result<u8> {
             ));
             t
         }
-        UpgradeFormat::Json => report::upgrade::json(&plan, args.dry_run),
+        UpgradeFormat::Json => report::json::upgrade(&plan, args.dry_run),
     };
     emit(&text, args.output.file())?;
     Ok(EXIT_OK)

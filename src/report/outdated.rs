@@ -1,10 +1,9 @@
-//! Reports of `cargo pin outdated`: a table for a terminal, JSON, and a
+//! Reports of `cargo pin outdated`: a table for a terminal and a
 //! Markdown page a reviewer vets releases from (their age, their status and
 //! links to each release's page, documentation and source diff).
 
 use comfy_table::Cell;
 use jiff::Timestamp;
-use serde::Serialize;
 
 use super::markdown::{COLLAPSE_ROWS, Md, Table, count, dependency_name, details, file_line};
 use super::{SourceRoot, Style};
@@ -111,20 +110,6 @@ pub fn human(entries: &[Entry], style: &Style) -> String {
     }
     out.push_str(&summary(entries));
     out
-}
-
-#[derive(Serialize)]
-struct Json<'a> {
-    schema_version: u32,
-    dependencies: &'a [Entry],
-}
-
-/// `outdated --format json`.
-pub fn json(entries: &[Entry]) -> String {
-    super::json::to_string(&Json {
-        schema_version: super::json::SCHEMA_VERSION,
-        dependencies: entries,
-    })
 }
 
 /// `outdated --format markdown`: a headline, a table of the requirements

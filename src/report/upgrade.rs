@@ -2,7 +2,6 @@
 //! newer release is held back by.
 
 use comfy_table::Cell;
-use serde::Serialize;
 
 use super::Style;
 use crate::change::upgrade::{Held, Plan};
@@ -66,22 +65,4 @@ pub fn human(plan: &Plan, dry_run: bool, style: &Style) -> String {
         }
     ));
     out
-}
-
-#[derive(Serialize)]
-struct Json<'a> {
-    schema_version: u32,
-    dry_run: bool,
-    moves: &'a [crate::change::upgrade::Move],
-    held: &'a [crate::change::upgrade::Stay],
-}
-
-/// `upgrade --format json`.
-pub fn json(plan: &Plan, dry_run: bool) -> String {
-    super::json::to_string(&Json {
-        schema_version: super::json::SCHEMA_VERSION,
-        dry_run,
-        moves: &plan.moves,
-        held: &plan.stays,
-    })
 }

@@ -486,7 +486,7 @@ fn run_outdated(args: &OutdatedArgs) -> Result<u8> {
         TermProgress::for_stderr(),
     )?;
     let text = match args.format {
-        OutdatedFormat::Human => report::outdated::human(&entries, &args.output.style()),
+        OutdatedFormat::Human => report::human::outdated(&entries, &args.output.style()),
         OutdatedFormat::Json => report::json::outdated(&entries),
         OutdatedFormat::Markdown => {
             report::outdated::markdown(&entries, now, &report::SourceRoot::from_env(&ws.root))
@@ -555,7 +555,7 @@ fn run_upgrade(args: &UpgradeArgs) -> Result<u8> {
                     t.push_str(&format!("would run: cargo {}\n", u.join(" ")));
                 }
             }
-            t.push_str(&report::upgrade::human(
+            t.push_str(&report::human::upgrade(
                 &plan,
                 args.dry_run,
                 &args.output.style(),

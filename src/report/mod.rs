@@ -15,13 +15,14 @@ pub mod json;
 pub mod markdown;
 pub mod outdated;
 pub mod sarif;
-pub mod upgrade;
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use crate::audit::finding::Finding;
+use crate::audit::outdated::{Entry, ReleaseEntry};
+use crate::audit::release::Status;
 
 /// How human output may look on this stream.
 #[derive(Debug, Clone, Copy, Default)]
@@ -147,6 +148,33 @@ pub fn by_manifest<'a>(
     groups
 }
 
+// Shared by the human and Markdown `outdated` reports.
+
+/// How many held-back releases a table cell lists before `+N more`.
+const HELD_SHOWN: usize = 3;
+
+/// Releases that are candidates but held back: newer than the newest
+/// vetted one (or than the locked one), neither yanked nor prereleases.
+fn held_back(e: &Entry) -> Vec<&ReleaseEntry> {
+    let start = e
+        .releases
+        .iter()
+        .rposition(|r| r.status == Status::Vetted)
+        .map_or(0, |i| i + 1);
+    e.releases[start..]
+        .iter()
+        .filter(|r| !matches!(r.status, Status::Yanked | Status::Prerelease))
+        .collect()
+}
+
+/// Entries worth a row: something newer, or nothing locked.
+fn shown(entries: &[Entry]) -> Vec<&Entry> {
+    entries
+        .iter()
+        .filter(|e| e.locked.is_none() || !e.releases.is_empty())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,14 +185,24 @@ mod tests {
         let f = |manifest: &str, message: &str| {
             Finding::file(Rule::LockfileMissing, manifest, None, message.into())
         };
-        let findings = [f("b", "1"), f("a", "2"), f("b", "3"), f("c", "4"), f("a", "5")];
+        let findings = [
+            f("b", "1"),
+            f("a", "2"),
+            f("b", "3"),
+            f("c", "4"),
+            f("a", "5"),
+        ];
         let groups: Vec<(&str, Vec<&str>)> = by_manifest(&findings)
             .into_iter()
             .map(|(m, v)| (m, v.iter().map(|f| f.message.as_str()).collect()))
             .collect();
         assert_eq!(
             groups,
-            [("b", vec!["1", "3"]), ("a", vec!["2", "5"]), ("c", vec!["4"])]
+            [
+                ("b", vec!["1", "3"]),
+                ("a", vec!["2", "5"]),
+                ("c", vec!["4"])
+            ]
         );
         assert!(by_manifest(&[]).is_empty());
     }

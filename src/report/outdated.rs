@@ -1,116 +1,12 @@
-//! Reports of `cargo pin outdated`: a table for a terminal and a
-//! Markdown page a reviewer vets releases from (their age, their status and
+//! `outdated`'s Markdown report: a page a reviewer vets releases from (their age, their status and
 //! links to each release's page, documentation and source diff).
 
-use comfy_table::Cell;
 use jiff::Timestamp;
 
 use super::markdown::{COLLAPSE_ROWS, Md, Table, count, dependency_name, details, file_line};
-use super::{SourceRoot, Style};
+use super::{HELD_SHOWN, SourceRoot, held_back, shown};
 use crate::audit::outdated::{Entry, ReleaseEntry};
 use crate::audit::release::Status;
-
-/// How many held-back releases a table cell lists before `+N more`.
-const HELD_SHOWN: usize = 3;
-
-/// Releases that are candidates but held back: newer than the newest
-/// vetted one (or than the locked one), neither yanked nor prereleases.
-fn held_back(e: &Entry) -> Vec<&ReleaseEntry> {
-    let start = e
-        .releases
-        .iter()
-        .rposition(|r| r.status == Status::Vetted)
-        .map_or(0, |i| i + 1);
-    e.releases[start..]
-        .iter()
-        .filter(|r| !matches!(r.status, Status::Yanked | Status::Prerelease))
-        .collect()
-}
-
-fn held_text(e: &Entry) -> String {
-    if e.locked.is_none() {
-        return "not in Cargo.lock".into();
-    }
-    let held = held_back(e);
-    if held.is_empty() {
-        return if e.releases.is_empty() {
-            "-".into()
-        } else {
-            "only yanked or prereleases".into()
-        };
-    }
-    let mut parts: Vec<String> = held
-        .iter()
-        .rev()
-        .take(HELD_SHOWN)
-        .map(|r| format!("{} {}", r.version, r.status))
-        .collect();
-    if held.len() > HELD_SHOWN {
-        parts.push(format!("+{} more", held.len() - HELD_SHOWN));
-    }
-    parts.join(", ")
-}
-
-fn dependency(e: &Entry) -> String {
-    if e.name == e.package {
-        e.name.clone()
-    } else {
-        format!("{} ({})", e.name, e.package)
-    }
-}
-
-/// Entries worth a row: something newer, or nothing locked.
-fn shown(entries: &[Entry]) -> Vec<&Entry> {
-    entries
-        .iter()
-        .filter(|e| e.locked.is_none() || !e.releases.is_empty())
-        .collect()
-}
-
-fn summary(entries: &[Entry]) -> String {
-    let newer = entries.iter().filter(|e| !e.releases.is_empty()).count();
-    let vetted = entries
-        .iter()
-        .filter(|e| e.newest_vetted().is_some())
-        .count();
-    format!(
-        "{} registry requirements: {newer} with newer releases, {vetted} can move to a vetted release\n",
-        entries.len()
-    )
-}
-
-/// The human table.
-pub fn human(entries: &[Entry], style: &Style) -> String {
-    let rows = shown(entries);
-    let mut out = String::new();
-    if !rows.is_empty() {
-        let mut t = super::human::table(
-            style,
-            &[
-                "location",
-                "dependency",
-                "locked",
-                "latest",
-                "vetted",
-                "held back",
-            ],
-        );
-        for e in rows {
-            t.add_row(vec![
-                Cell::new(format!("{}:{}", e.manifest, e.line)),
-                Cell::new(dependency(e)),
-                Cell::new(e.locked.as_deref().unwrap_or("-")),
-                Cell::new(e.latest.as_deref().unwrap_or("-")),
-                Cell::new(e.newest_vetted().map_or("-", |r| r.version.as_str())),
-                Cell::new(held_text(e)),
-            ]);
-        }
-        out.push_str(&t.to_string());
-        out.push('\n');
-    }
-    out.push_str(&summary(entries));
-    out
-}
 
 /// `outdated --format markdown`: a headline, a table of the requirements
 /// with newer releases, a table of the pending releases with their age,

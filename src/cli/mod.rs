@@ -489,7 +489,7 @@ fn run_outdated(args: &OutdatedArgs) -> Result<u8> {
         OutdatedFormat::Human => report::human::outdated(&entries, &args.output.style()),
         OutdatedFormat::Json => report::json::outdated(&entries),
         OutdatedFormat::Markdown => {
-            report::outdated::markdown(&entries, now, &report::SourceRoot::from_env(&ws.root))
+            report::markdown::outdated(&entries, now, &report::SourceRoot::from_env(&ws.root))
         }
     };
     emit(&text, args.output.file())?;

@@ -13,7 +13,6 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod markdown;
-pub mod outdated;
 pub mod sarif;
 
 use std::collections::HashMap;

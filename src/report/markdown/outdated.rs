@@ -3,16 +3,16 @@
 
 use jiff::Timestamp;
 
-use super::markdown::{COLLAPSE_ROWS, Md, Table, count, dependency_name, details, file_line};
-use super::{HELD_SHOWN, SourceRoot, held_back, shown};
+use super::{COLLAPSE_ROWS, Md, Table, count, dependency_name, details, file_line};
 use crate::audit::outdated::{Entry, ReleaseEntry};
 use crate::audit::release::Status;
+use crate::report::{HELD_SHOWN, SourceRoot, held_back, shown};
 
 /// `outdated --format markdown`: a headline, a table of the requirements
 /// with newer releases, a table of the pending releases with their age,
 /// status and the links a reviewer vets them with, and the remedy. `now`
 /// is the clock ages are counted from; `root` anchors the locations.
-pub fn markdown(entries: &[Entry], now: Timestamp, root: &SourceRoot) -> String {
+pub fn outdated(entries: &[Entry], now: Timestamp, root: &SourceRoot) -> String {
     let rows = shown(entries);
     let groups = pending(entries);
     let newer = entries.iter().filter(|e| !e.releases.is_empty()).count();
@@ -362,7 +362,7 @@ mod tests {
 
     #[test]
     fn nothing_newer_is_one_line() {
-        let md = markdown(&[entry("a", Some("1.0.0"), vec![])], now(), &root());
+        let md = outdated(&[entry("a", Some("1.0.0"), vec![])], now(), &root());
         assert_eq!(
             md,
             "## ✅ cargo pin outdated: no newer release for 1 registry requirement\n\n"
@@ -382,7 +382,7 @@ mod tests {
                 release("1.4.0", Some("2026-06-02T00:00:00Z"), Status::TooNew),
             ],
         );
-        let md = markdown(&[e], now(), &root());
+        let md = outdated(&[e], now(), &root());
         assert!(
             md.contains("| `1.1.0` | 2026-05-31 | 0 days | too-new |"),
             "{md}"
@@ -412,7 +412,7 @@ mod tests {
         );
         corp.registry = "corp".into();
         corp.crates_io = false;
-        let md = markdown(std::slice::from_ref(&corp), now(), &root());
+        let md = outdated(std::slice::from_ref(&corp), now(), &root());
         assert!(!md.contains("vet with") && !md.contains("https://"), "{md}");
         assert_tables_are_whole(&md);
 
@@ -422,7 +422,7 @@ mod tests {
             Some("1.0.0"),
             vec![release("1.0.1", None, Status::Unvetted)],
         );
-        let md = markdown(&[corp, public], now(), &root());
+        let md = outdated(&[corp, public], now(), &root());
         assert!(
             md.contains("| `private` | `1.0.0` | `1.1.0` | — | — | vetted | — |"),
             "{md}"
@@ -444,7 +444,7 @@ mod tests {
         );
         e.requirement = "`>=1 |<script>".into();
         e.manifest = "a|b/Cargo.toml".into();
-        let md = markdown(&[e], now(), &root());
+        let md = outdated(&[e], now(), &root());
         assert!(!md.contains("<script>") && !md.contains("<b>"), "{md}");
         assert_tables_are_whole(&md);
     }
@@ -459,7 +459,7 @@ mod tests {
         let entries: Vec<Entry> = (0..30)
             .map(|i| entry(&format!("c{i}"), Some("1.0.0"), releases(2)))
             .collect();
-        let md = markdown(&entries, now(), &root());
+        let md = outdated(&entries, now(), &root());
         // 30 requirements: one collapsed table; 60 releases: one block per crate.
         assert!(
             md.contains("<details><summary>30 requirements</summary>"),
@@ -477,13 +477,13 @@ mod tests {
         );
 
         // A short report is not collapsed.
-        let md = markdown(&entries[..2], now(), &root());
+        let md = outdated(&entries[..2], now(), &root());
         assert!(!md.contains("<details>"), "{md}");
     }
 
     #[test]
     fn unlocked_requirements_are_listed_without_releases() {
-        let md = markdown(
+        let md = outdated(
             &[entry(
                 "a",
                 None,

@@ -3,11 +3,24 @@
 //! Every reporter returns a `String`; the command-line layer decides where it
 //! goes (stdout or `--output`). The library itself never prints.
 //!
-//! [`human`] is for a terminal and [`json`] for scripts (schemas in
-//! `schema/`); [`markdown`], [`sarif`] and [`github`] are for the people
-//! who act on findings without running the tool (a reviewer, a code-scanning
-//! dashboard, a CI log), and name files relative to the repository
-//! ([`SourceRoot`]).
+//! There is one module per output format, each with one function per command
+//! that has that format:
+//!
+//! - [`human`]: tables for a terminal (`check`, `fix`, `outdated`, `upgrade`);
+//! - [`json`]: for scripts, schemas in `schema/` (`check`, `fix`, `outdated`,
+//!   `upgrade`);
+//! - [`markdown`]: a page for a reviewer, a pull-request comment or a CI job
+//!   summary (`check`, `fix`, `outdated`);
+//! - [`sarif`]: code scanning (`check`);
+//! - [`github`]: GitHub Actions annotations (`check`).
+//!
+//! Markdown, SARIF and GitHub reports are for the people who act on findings
+//! without running the tool, and name files relative to the repository
+//! ([`SourceRoot`]); the others stay relative to the workspace.
+//!
+//! Adding a format means adding one module here (and its variant in the
+//! command line); what several formats share, such as [`by_manifest`], lives
+//! in this file.
 
 pub mod github;
 pub mod human;

@@ -1,6 +1,8 @@
 //! `outdated`'s Markdown report: a page a reviewer vets releases from (their age, their status and
 //! links to each release's page, documentation and source diff).
 
+use std::collections::HashSet;
+
 use jiff::Timestamp;
 
 use super::{COLLAPSE_ROWS, Md, Table, count, dependency_name, details, file_line};
@@ -146,28 +148,23 @@ fn requirements_table(rows: &[&Entry], root: &SourceRoot) -> Table {
 /// so a release is listed once however many manifests name the crate.
 struct Pending<'a> {
     package: &'a str,
-    registry: &'a str,
     locked: &'a str,
     crates_io: bool,
     releases: &'a [ReleaseEntry],
 }
 
 fn pending(entries: &[Entry]) -> Vec<Pending<'_>> {
+    let mut seen = HashSet::new();
     let mut out: Vec<Pending<'_>> = Vec::new();
     for e in entries {
         let Some(locked) = e.locked.as_deref() else {
             continue;
         };
-        if e.releases.is_empty()
-            || out
-                .iter()
-                .any(|p| p.package == e.package && p.registry == e.registry && p.locked == locked)
-        {
+        if e.releases.is_empty() || !seen.insert((&e.package, &e.registry, locked)) {
             continue;
         }
         out.push(Pending {
             package: &e.package,
-            registry: &e.registry,
             locked,
             crates_io: e.crates_io,
             releases: &e.releases,

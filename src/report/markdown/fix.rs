@@ -1,7 +1,7 @@
 //! `fix`'s Markdown report: what was (or would be) pinned, what was left and
 //! why, and the diff, collapsed.
 
-use super::{Md, Table, count, details, fenced};
+use super::{COLLAPSE_ROWS, Md, Table, count, details, fenced};
 use crate::change::fix::Plan;
 
 /// `fix --format markdown`: what was (or would be) pinned, what was left
@@ -27,7 +27,7 @@ pub fn fix(plan: &Plan, dry_run: bool) -> String {
             ]);
         }
         let body = t.render();
-        if t.len() > 25 {
+        if t.len() > COLLAPSE_ROWS {
             out.push_str(&details(&format!("{} edits", t.len()), &body));
         } else {
             out.push_str(&body);

@@ -5,12 +5,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use clap::Args;
+use clap::builder::TypedValueParser as _;
 
 use crate::Context;
 use crate::audit::check::Levels;
 use crate::audit::policy::Policy;
 use crate::audit::rule::{Level, Rule};
-use crate::report::Style;
+use crate::report::{Format, Frame, SourceRoot, Style};
 use crate::workspace::Workspace;
 
 /// Where the workspace and its policy are.
@@ -107,6 +108,31 @@ impl OutputArgs {
                 ..ctx.style
             },
             None => ctx.style,
+        }
+    }
+}
+
+/// The `--format` values `formats`, each with its help.
+pub fn format_parser(
+    formats: &'static [Format],
+) -> impl clap::builder::TypedValueParser<Value = Format> {
+    let values = formats
+        .iter()
+        .map(|f| clap::builder::PossibleValue::new(f.name()).help(f.help()));
+    // Only the names listed get past the parser, so the fallback is never
+    // taken.
+    clap::builder::PossibleValuesParser::new(values)
+        .map(|name: String| Format::from_name(&name).unwrap_or(Format::Human))
+}
+
+impl OutputArgs {
+    /// What a report of the workspace at `root` needs, for this output.
+    pub fn frame<'a>(&self, ctx: &Context, root: &'a Path) -> Frame<'a> {
+        Frame {
+            style: self.style(ctx),
+            workspace_root: root,
+            source: SourceRoot::find(root).with_web(ctx.github_blob.clone()),
+            now: ctx.now,
         }
     }
 }

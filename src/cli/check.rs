@@ -1,30 +1,15 @@
 //! `cargo pin check`: the arguments, and the run from workspace to report.
 
 use anyhow::Result;
-use clap::{Args, ValueEnum};
+use clap::Args;
 
-use super::args::{LevelArgs, OutputArgs, WorkspaceArgs};
+use super::args::{LevelArgs, OutputArgs, WorkspaceArgs, format_parser};
 use super::{Output, Status};
 use crate::Context;
 use crate::audit::{check, registry_check};
 use crate::context::today;
 use crate::registry::sources::Sources;
-use crate::report;
-
-/// Output formats of `check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CheckFormat {
-    /// Tables for a terminal
-    Human,
-    /// One JSON object (schema_version 1, see schema/check.schema.json)
-    Json,
-    /// A page for a pull-request comment or a CI job summary
-    Markdown,
-    /// SARIF 2.1.0, for code scanning
-    Sarif,
-    /// GitHub Actions annotations, one per finding
-    Github,
-}
+use crate::report::{self, Format, Subject};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -33,8 +18,8 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub levels: LevelArgs,
     /// Output format
-    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
-    pub format: CheckFormat,
+    #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = format_parser(report::CHECK_FORMATS))]
+    pub format: Format,
     #[command(flatten)]
     pub output: OutputArgs,
     /// Also check every locked registry package against its registry
@@ -66,14 +51,8 @@ pub fn run(ctx: &Context, args: &CheckArgs) -> Result<Output> {
     } else {
         check::check(&ws, &policy, &levels, today(ctx.now))
     };
-    let root = || report::SourceRoot::find(&ws.root).with_web(ctx.github_blob.clone());
-    let text = match args.format {
-        CheckFormat::Human => report::human::check(&report, &args.output.style(ctx)),
-        CheckFormat::Json => report::json::check(&report, &super::display_path(&ws.root)),
-        CheckFormat::Markdown => report::markdown::check(&report, &root()),
-        CheckFormat::Sarif => report::sarif::check(&report, &root()),
-        CheckFormat::Github => report::github::check(&report, &root()),
-    };
+    let frame = args.output.frame(ctx, &ws.root);
+    let text = report::render(Subject::Check(&report), args.format, &frame)?;
     // The same in every format: a gate must not depend on how it reports.
     let status = if report.failed() {
         Status::Deny

@@ -1,25 +1,14 @@
 //! `cargo pin fix`: the arguments, and the run from plan to written files.
 
 use anyhow::Result;
-use clap::{Args, ValueEnum};
+use clap::Args;
 
-use super::args::{LevelArgs, OutputArgs, WorkspaceArgs};
+use super::args::{LevelArgs, OutputArgs, WorkspaceArgs, format_parser};
 use super::{Output, Status};
 use crate::Context;
 use crate::change::fix;
 use crate::context::today;
-use crate::report;
-
-/// Output formats of `fix`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FixFormat {
-    /// Tables for a terminal (with `--dry-run`: the unified diff first)
-    Human,
-    /// One JSON object (schema_version 1)
-    Json,
-    /// A Markdown page for a pull request, the diff collapsed
-    Markdown,
-}
+use crate::report::{self, Format, Subject};
 
 #[derive(Debug, Args)]
 pub struct FixArgs {
@@ -37,8 +26,8 @@ pub struct FixArgs {
     #[command(flatten)]
     pub levels: LevelArgs,
     /// Output format
-    #[arg(long, value_enum, default_value_t = FixFormat::Human)]
-    pub format: FixFormat,
+    #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = format_parser(report::FIX_FORMATS))]
+    pub format: Format,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -50,22 +39,12 @@ pub fn run(ctx: &Context, args: &FixArgs) -> Result<Output> {
         packages: args.packages.clone(),
     };
     let plan = fix::plan(&ws, &policy, &args.levels.levels(), today(ctx.now), &opts)?;
-    let text = match args.format {
-        FixFormat::Human => {
-            let mut t = String::new();
-            if args.dry_run {
-                t.push_str(&plan.changes.diff());
-            }
-            t.push_str(&report::human::fix(
-                &plan,
-                args.dry_run,
-                &args.output.style(ctx),
-            ));
-            t
-        }
-        FixFormat::Json => report::json::fix(&plan, args.dry_run, &super::display_path(&ws.root)),
-        FixFormat::Markdown => report::markdown::fix(&plan, args.dry_run),
+    let frame = args.output.frame(ctx, &ws.root);
+    let subject = Subject::Fix {
+        plan: &plan,
+        dry_run: args.dry_run,
     };
+    let text = report::render(subject, args.format, &frame)?;
     let file = args.output.file();
     if args.dry_run {
         return Output::report(text, file, Status::Ok);

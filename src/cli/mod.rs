@@ -20,7 +20,7 @@ pub mod upgrade;
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
@@ -187,11 +187,6 @@ fn with_pin(mut args: Vec<OsString>) -> Vec<OsString> {
     args
 }
 
-/// A path as shown in reports.
-pub fn display_path(p: &Path) -> String {
-    p.display().to_string()
-}
-
 /// Writes to stdout. A closed stdout (`| head`) is not an error.
 fn print(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
@@ -231,7 +226,7 @@ mod tests {
             let Command::Check(c) = p.command else {
                 panic!("check expected")
             };
-            assert_eq!(c.format, check::CheckFormat::Json);
+            assert_eq!(c.format, crate::report::Format::Json);
             assert_eq!(c.levels.deny, vec![Rule::GitTag]);
         }
     }

@@ -1,26 +1,14 @@
 //! `cargo pin outdated`: the arguments, and the run from registry to report.
 
 use anyhow::Result;
-use clap::{Args, ValueEnum};
+use clap::Args;
 
-use super::args::{OutputArgs, RegistryArgs, WorkspaceArgs};
+use super::args::{OutputArgs, RegistryArgs, WorkspaceArgs, format_parser};
 use super::{Output, Status};
 use crate::Context;
 use crate::audit::outdated;
 use crate::registry::sources::Sources;
-use crate::report;
-
-/// Output formats of `outdated`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutdatedFormat {
-    /// A table for a terminal
-    Human,
-    /// One JSON object (schema_version 1)
-    Json,
-    /// A page for a pull-request comment or a CI job summary: pending
-    /// releases with their age, status and links to vet them
-    Markdown,
-}
+use crate::report::{self, Format, Subject};
 
 #[derive(Debug, Args)]
 pub struct OutdatedArgs {
@@ -29,8 +17,8 @@ pub struct OutdatedArgs {
     #[command(flatten)]
     pub registry: RegistryArgs,
     /// Output format
-    #[arg(long, value_enum, default_value_t = OutdatedFormat::Human)]
-    pub format: OutdatedFormat,
+    #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = format_parser(report::OUTDATED_FORMATS))]
+    pub format: Format,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -46,13 +34,7 @@ pub fn run(ctx: &Context, args: &OutdatedArgs) -> Result<Output> {
         args.registry.offline,
         ctx.progress.clone(),
     )?;
-    let text = match args.format {
-        OutdatedFormat::Human => report::outdated::human(&entries, &args.output.style(ctx)),
-        OutdatedFormat::Json => report::outdated::json(&entries),
-        OutdatedFormat::Markdown => {
-            let root = report::SourceRoot::find(&ws.root).with_web(ctx.github_blob.clone());
-            report::outdated::markdown(&entries, ctx.now, &root)
-        }
-    };
+    let frame = args.output.frame(ctx, &ws.root);
+    let text = report::render(Subject::Outdated(&entries), args.format, &frame)?;
     Output::report(text, args.output.file(), Status::Ok)
 }

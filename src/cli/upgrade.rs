@@ -2,23 +2,14 @@
 //! workspace.
 
 use anyhow::Result;
-use clap::{Args, ValueEnum};
+use clap::Args;
 
-use super::args::{OutputArgs, RegistryArgs, WorkspaceArgs};
+use super::args::{OutputArgs, RegistryArgs, WorkspaceArgs, format_parser};
 use super::{Output, Status};
 use crate::Context;
 use crate::change::upgrade;
 use crate::registry::sources::Sources;
-use crate::report;
-
-/// Output formats of `upgrade`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum UpgradeFormat {
-    /// Tables for a terminal (with `--dry-run`: the unified diff first)
-    Human,
-    /// One JSON object (schema_version 1)
-    Json,
-}
+use crate::report::{self, Format, Subject};
 
 #[derive(Debug, Args)]
 pub struct UpgradeArgs {
@@ -33,8 +24,8 @@ pub struct UpgradeArgs {
     #[command(flatten)]
     pub registry: RegistryArgs,
     /// Output format
-    #[arg(long, value_enum, default_value_t = UpgradeFormat::Human)]
-    pub format: UpgradeFormat,
+    #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = format_parser(report::UPGRADE_FORMATS))]
+    pub format: Format,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -55,23 +46,11 @@ pub fn run(ctx: &Context, args: &UpgradeArgs) -> Result<Output> {
     if !args.dry_run {
         upgrade::apply(&ws, &ctx.cargo, &plan, offline)?;
     }
-    let text = match args.format {
-        UpgradeFormat::Human => {
-            let mut t = String::new();
-            if args.dry_run {
-                t.push_str(&plan.changes.diff());
-                for u in plan.cargo_updates() {
-                    t.push_str(&format!("would run: cargo {}\n", u.join(" ")));
-                }
-            }
-            t.push_str(&report::upgrade::human(
-                &plan,
-                args.dry_run,
-                &args.output.style(ctx),
-            ));
-            t
-        }
-        UpgradeFormat::Json => report::upgrade::json(&plan, args.dry_run),
+    let frame = args.output.frame(ctx, &ws.root);
+    let subject = Subject::Upgrade {
+        plan: &plan,
+        dry_run: args.dry_run,
     };
+    let text = report::render(subject, args.format, &frame)?;
     Output::report(text, args.output.file(), Status::Ok)
 }

@@ -1,5 +1,6 @@
-//! JSON reports. The shapes here are a public contract (`schema_version`),
-//! described by the JSON Schemas in `schema/`.
+//! JSON reports, for scripts: one function per command. The shapes here are
+//! a public contract (`schema_version`), described by the JSON Schemas in
+//! `schema/`.
 
 use serde::Serialize;
 
@@ -58,6 +59,38 @@ pub fn fix(plan: &crate::change::fix::Plan, dry_run: bool, workspace_root: &str)
             left: plan.left.len(),
             files: plan.changes.files.len(),
         },
+    })
+}
+
+#[derive(Serialize)]
+struct OutdatedJson<'a> {
+    schema_version: u32,
+    dependencies: &'a [crate::audit::outdated::Entry],
+}
+
+/// `outdated --format json`.
+pub fn outdated(entries: &[crate::audit::outdated::Entry]) -> String {
+    to_string(&OutdatedJson {
+        schema_version: SCHEMA_VERSION,
+        dependencies: entries,
+    })
+}
+
+#[derive(Serialize)]
+struct UpgradeJson<'a> {
+    schema_version: u32,
+    dry_run: bool,
+    moves: &'a [crate::change::upgrade::Move],
+    held: &'a [crate::change::upgrade::Stay],
+}
+
+/// `upgrade --format json`.
+pub fn upgrade(plan: &crate::change::upgrade::Plan, dry_run: bool) -> String {
+    to_string(&UpgradeJson {
+        schema_version: SCHEMA_VERSION,
+        dry_run,
+        moves: &plan.moves,
+        held: &plan.stays,
     })
 }
 

@@ -3,21 +3,179 @@
 //! Every reporter returns a `String`; the command-line layer decides where it
 //! goes (stdout or `--output`). The library itself never prints.
 //!
-//! [`human`] is for a terminal and [`json`] for scripts (schemas in
-//! `schema/`); [`markdown`], [`sarif`] and [`github`] are for the people
-//! who act on findings without running the tool (a reviewer, a code-scanning
-//! dashboard, a CI log), and name files relative to the repository
-//! ([`SourceRoot`]).
+//! There is one module per output format, each with one function per command
+//! that has that format:
+//!
+//! - [`human`]: tables for a terminal (`check`, `fix`, `outdated`, `upgrade`);
+//! - [`json`]: for scripts, schemas in `schema/` (`check`, `fix`, `outdated`,
+//!   `upgrade`);
+//! - [`markdown`]: a page for a reviewer, a pull-request comment or a CI job
+//!   summary (`check`, `fix`, `outdated`);
+//! - [`sarif`]: code scanning (`check`);
+//! - [`github`]: GitHub Actions annotations (`check`).
+//!
+//! Markdown, SARIF and GitHub reports are for the people who act on findings
+//! without running the tool, and name files relative to the repository
+//! ([`SourceRoot`]); the others stay relative to the workspace.
+//!
+//! Adding a format means adding one module here (and its variant in the
+//! command line); what several formats share, such as [`by_manifest`], lives
+//! in this file.
 
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod markdown;
-pub mod outdated;
 pub mod sarif;
-pub mod upgrade;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+use jiff::Timestamp;
+
+use crate::audit::finding::{Finding, Report};
+use crate::audit::outdated::{Entry, ReleaseEntry};
+use crate::audit::release::Status;
+
+/// Every output format; which of them a command has, [`Subject::formats`]
+/// says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+    Markdown,
+    Sarif,
+    Github,
+}
+
+impl Format {
+    pub const ALL: [Format; 5] = [
+        Format::Human,
+        Format::Json,
+        Format::Markdown,
+        Format::Sarif,
+        Format::Github,
+    ];
+
+    /// The name on the command line (`--format NAME`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Markdown => "markdown",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+        }
+    }
+
+    /// What the format is for, for `--help`.
+    pub fn help(self) -> &'static str {
+        match self {
+            Format::Human => "Tables for a terminal (with --dry-run: the unified diff first)",
+            Format::Json => "One JSON object (schema_version 1; schemas in schema/)",
+            Format::Markdown => "A page for a pull-request comment or a CI job summary",
+            Format::Sarif => "SARIF 2.1.0, for code scanning",
+            Format::Github => "GitHub Actions annotations, one per finding",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+/// What a command reports.
+#[derive(Debug, Clone, Copy)]
+pub enum Subject<'a> {
+    Check(&'a Report),
+    Fix {
+        plan: &'a crate::change::fix::Plan,
+        dry_run: bool,
+    },
+    Outdated(&'a [Entry]),
+    Upgrade {
+        plan: &'a crate::change::upgrade::Plan,
+        dry_run: bool,
+    },
+}
+
+/// The formats of each command's report.
+pub const CHECK_FORMATS: &[Format] = &Format::ALL;
+pub const FIX_FORMATS: &[Format] = &[Format::Human, Format::Json, Format::Markdown];
+pub const OUTDATED_FORMATS: &[Format] = &[Format::Human, Format::Json, Format::Markdown];
+pub const UPGRADE_FORMATS: &[Format] = &[Format::Human, Format::Json];
+
+impl Subject<'_> {
+    /// The formats this report has.
+    pub fn formats(&self) -> &'static [Format] {
+        match self {
+            Subject::Check(_) => CHECK_FORMATS,
+            Subject::Fix { .. } => FIX_FORMATS,
+            Subject::Outdated(_) => OUTDATED_FORMATS,
+            Subject::Upgrade { .. } => UPGRADE_FORMATS,
+        }
+    }
+}
+
+/// What a report needs besides its subject.
+#[derive(Debug, Clone)]
+pub struct Frame<'a> {
+    /// How human output may look where it goes.
+    pub style: Style,
+    pub workspace_root: &'a Path,
+    /// Where repository-relative reports anchor their paths.
+    pub source: SourceRoot,
+    /// For ages.
+    pub now: Timestamp,
+}
+
+/// The one format switch: `subject` in `format`.
+pub fn render(subject: Subject<'_>, format: Format, frame: &Frame<'_>) -> Result<String> {
+    let root = frame.workspace_root.display().to_string();
+    let style = &frame.style;
+    Ok(match (subject, format) {
+        (Subject::Check(r), Format::Human) => human::check(r, style),
+        (Subject::Check(r), Format::Json) => json::check(r, &root),
+        (Subject::Check(r), Format::Markdown) => markdown::check(r, &frame.source),
+        (Subject::Check(r), Format::Sarif) => sarif::check(r, &frame.source),
+        (Subject::Check(r), Format::Github) => github::check(r, &frame.source),
+        (Subject::Fix { plan, dry_run }, Format::Human) => {
+            let diff = if dry_run {
+                plan.changes.diff()
+            } else {
+                String::new()
+            };
+            diff + &human::fix(plan, dry_run, style)
+        }
+        (Subject::Fix { plan, dry_run }, Format::Json) => json::fix(plan, dry_run, &root),
+        (Subject::Fix { plan, dry_run }, Format::Markdown) => markdown::fix(plan, dry_run),
+        (Subject::Outdated(e), Format::Human) => human::outdated(e, style),
+        (Subject::Outdated(e), Format::Json) => json::outdated(e),
+        (Subject::Outdated(e), Format::Markdown) => markdown::outdated(e, frame.now, &frame.source),
+        (Subject::Upgrade { plan, dry_run }, Format::Human) => {
+            let mut t = String::new();
+            if dry_run {
+                t.push_str(&plan.changes.diff());
+                for u in plan.cargo_updates() {
+                    t.push_str(&format!("would run: cargo {}\n", u.join(" ")));
+                }
+            }
+            t + &human::upgrade(plan, dry_run, style)
+        }
+        (Subject::Upgrade { plan, dry_run }, Format::Json) => json::upgrade(plan, dry_run),
+        (subject, format) => bail!(
+            "this command has no {} report (it has {})",
+            format.name(),
+            subject
+                .formats()
+                .iter()
+                .map(|f| f.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    })
+}
 
 /// How human output may look on this stream.
 #[derive(Debug, Clone, Copy, Default)]
@@ -84,9 +242,84 @@ pub fn rules_url() -> String {
     format!("{}#rules", env!("CARGO_PKG_REPOSITORY"))
 }
 
+/// `findings` grouped by manifest, the manifests in the order they first
+/// appear and each group's findings in their order. One pass, with an index
+/// from manifest to group.
+pub fn by_manifest<'a>(
+    findings: impl IntoIterator<Item = &'a Finding>,
+) -> Vec<(&'a str, Vec<&'a Finding>)> {
+    let mut groups: Vec<(&str, Vec<&Finding>)> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for f in findings {
+        match index.get(f.manifest.as_str()) {
+            Some(&i) => groups[i].1.push(f),
+            None => {
+                index.insert(&f.manifest, groups.len());
+                groups.push((&f.manifest, vec![f]));
+            }
+        }
+    }
+    groups
+}
+
+// Shared by the human and Markdown `outdated` reports.
+
+/// How many held-back releases a table cell lists before `+N more`.
+const HELD_SHOWN: usize = 3;
+
+/// Releases that are candidates but held back: newer than the newest
+/// vetted one (or than the locked one), neither yanked nor prereleases.
+fn held_back(e: &Entry) -> Vec<&ReleaseEntry> {
+    let start = e
+        .releases
+        .iter()
+        .rposition(|r| r.status == Status::Vetted)
+        .map_or(0, |i| i + 1);
+    e.releases[start..]
+        .iter()
+        .filter(|r| !matches!(r.status, Status::Yanked | Status::Prerelease))
+        .collect()
+}
+
+/// Entries worth a row: something newer, or nothing locked.
+fn shown(entries: &[Entry]) -> Vec<&Entry> {
+    entries
+        .iter()
+        .filter(|e| e.locked.is_none() || !e.releases.is_empty())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::audit::rule::Rule;
+
+    #[test]
+    fn findings_group_by_manifest_in_first_appearance_order() {
+        let f = |manifest: &str, message: &str| {
+            Finding::file(Rule::LockfileMissing, manifest, None, message.into())
+        };
+        let findings = [
+            f("b", "1"),
+            f("a", "2"),
+            f("b", "3"),
+            f("c", "4"),
+            f("a", "5"),
+        ];
+        let groups: Vec<(&str, Vec<&str>)> = by_manifest(&findings)
+            .into_iter()
+            .map(|(m, v)| (m, v.iter().map(|f| f.message.as_str()).collect()))
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                ("b", vec!["1", "3"]),
+                ("a", vec!["2", "5"]),
+                ("c", vec!["4"])
+            ]
+        );
+        assert!(by_manifest(&[]).is_empty());
+    }
 
     #[test]
     fn source_root_is_the_repository_around_the_workspace() {

@@ -1,7 +1,7 @@
 //! Markdown reports: a page a reviewer reads in a pull-request comment or a
-//! CI job summary (`$GITHUB_STEP_SUMMARY`).
+//! CI job summary (`$GITHUB_STEP_SUMMARY`), one module per command.
 //!
-//! The building blocks are shared by every command's Markdown report:
+//! The building blocks here are shared by every command's Markdown report:
 //! [`Md`] (text that is safe to put anywhere, built by escaping), [`Table`]
 //! (a GitHub-flavoured table) and [`details`] (a collapsed section, so that a
 //! report with thousands of rows stays readable). Anything that comes from a
@@ -9,11 +9,17 @@
 //! [`Md::code`]: a crate name or a requirement must never be able to break a
 //! table or inject HTML.
 
+mod check;
+mod fix;
+mod outdated;
+
+pub use check::check;
+pub use fix::fix;
+pub use outdated::outdated;
+
 use std::fmt;
 
 use super::SourceRoot;
-use crate::audit::finding::{Finding, Report};
-use crate::audit::rule::{Level, Rule};
 
 /// More rows than this in a report, and its long sections are collapsed.
 pub const COLLAPSE_ROWS: usize = 25;
@@ -240,155 +246,6 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// `check --format markdown`.
-pub fn check(report: &Report, root: &SourceRoot) -> String {
-    let s = &report.summary;
-    let mut out = String::new();
-    if s.deny > 0 {
-        out.push_str(&format!(
-            "## ❌ cargo pin check: {}\n\n",
-            count(s.deny, "deny-level finding", "deny-level findings")
-        ));
-    } else {
-        out.push_str(&format!(
-            "## ✅ cargo pin check: no deny-level finding{}\n\n",
-            if s.warn > 0 {
-                format!(" ({})", count(s.warn, "warning", "warnings"))
-            } else {
-                String::new()
-            }
-        ));
-    }
-    out.push_str(&summary_line(report));
-    if report.findings.is_empty() {
-        out.push_str("\nEvery requirement is pinned exactly.\n");
-        return out;
-    }
-    out.push_str("\n### Rules\n\n");
-    out.push_str(&rule_table(&report.findings).render());
-    out.push_str(&findings_section(report, root));
-    let file_findings: Vec<&Finding> = report
-        .findings
-        .iter()
-        .filter(|f| f.name.is_none())
-        .collect();
-    if !file_findings.is_empty() {
-        out.push_str("\n### Workspace files\n\n");
-        for f in file_findings {
-            out.push_str(&format!(
-                "- {} {} at {}: {}\n",
-                Md::bold(Md::text(f.level.as_str())),
-                rule_link(f.rule),
-                location(f, root),
-                Md::text(&f.message)
-            ));
-        }
-    }
-    out
-}
-
-fn summary_line(report: &Report) -> String {
-    let s = &report.summary;
-    let mut parts = vec![format!("{} deny", s.deny), format!("{} warn", s.warn)];
-    if s.exempted > 0 {
-        parts.push(format!("{} exempted", s.exempted));
-    }
-    if s.allowed > 0 {
-        parts.push(format!("{} allowed", s.allowed));
-    }
-    format!(
-        "{} — {} in {}, {} pinned exactly.\n",
-        parts.join(", "),
-        count(s.requirements, "requirement", "requirements"),
-        count(s.manifests, "manifest", "manifests"),
-        s.pinned
-    )
-}
-
-fn rule_link(rule: Rule) -> Md {
-    Md::link(Md::code(rule.id()), &super::rules_url())
-}
-
-/// Findings per rule, with the rule's level in this run and its remedy.
-fn rule_table(findings: &[Finding]) -> Table {
-    let mut t = Table::new(&["rule", "level", "findings", "remedy"]).right(2);
-    for rule in Rule::ALL {
-        let of_rule: Vec<&Finding> = findings.iter().filter(|f| f.rule == *rule).collect();
-        let Some(first) = of_rule.first() else {
-            continue;
-        };
-        t.row(vec![
-            rule_link(*rule),
-            Md::text(first.level.as_str()),
-            Md::text(&of_rule.len().to_string()),
-            Md::raw(rule.remedy()),
-        ]);
-    }
-    t
-}
-
-/// One table of dependency findings per manifest; collapsed when long.
-fn findings_section(report: &Report, root: &SourceRoot) -> String {
-    let mut groups: Vec<(&str, Vec<&Finding>)> = Vec::new();
-    for f in report.findings.iter().filter(|f| f.name.is_some()) {
-        match groups.iter_mut().find(|(m, _)| *m == f.manifest) {
-            Some((_, v)) => v.push(f),
-            None => groups.push((&f.manifest, vec![f])),
-        }
-    }
-    if groups.is_empty() {
-        return String::new();
-    }
-    let total: usize = groups.iter().map(|(_, v)| v.len()).sum();
-    let collapse = total > COLLAPSE_ROWS;
-    let mut out = String::from("\n### Findings\n");
-    for (manifest, findings) in groups {
-        let mut t = Table::new(&[
-            "file:line",
-            "level",
-            "rule",
-            "dependency",
-            "requirement",
-            "locked",
-            "suggested pin",
-        ]);
-        for f in &findings {
-            t.row(vec![
-                location(f, root),
-                Md::text(f.level.as_str()),
-                Md::code(f.rule.id()),
-                dependency(f),
-                f.requirement.as_deref().map_or_else(dash, Md::code),
-                f.locked.as_deref().map_or_else(dash, Md::code),
-                f.fix.as_deref().map_or_else(dash, Md::code),
-            ]);
-        }
-        let path = root.path(manifest);
-        let deny = findings.iter().filter(|f| f.level == Level::Deny).count();
-        let counts = format!(
-            "{}: {deny} deny, {} warn",
-            count(findings.len(), "finding", "findings"),
-            findings.len() - deny
-        );
-        if collapse {
-            out.push('\n');
-            out.push_str(&details(&format!("{path} — {counts}"), &t.render()));
-        } else {
-            out.push_str(&format!("\n#### {} — {counts}\n\n", Md::code(&path)));
-            out.push_str(&t.render());
-        }
-    }
-    out
-}
-
-fn dash() -> Md {
-    Md::text("—")
-}
-
-fn location(f: &Finding, root: &SourceRoot) -> Md {
-    file_line(root, &f.manifest, f.line)
-}
-
 /// `file:line` of a workspace-relative `manifest` as code, relative to the
 /// repository, linked to the file's page when the address is known.
 pub fn file_line(root: &SourceRoot, manifest: &str, line: Option<usize>) -> Md {
@@ -402,11 +259,6 @@ pub fn file_line(root: &SourceRoot, manifest: &str, line: Option<usize>) -> Md {
         (Some(web), None) => Md::link(shown, &format!("{web}{path}")),
         (None, _) => shown,
     }
-}
-
-fn dependency(f: &Finding) -> Md {
-    let name = f.name.as_deref().unwrap_or("");
-    dependency_name(name, f.package.as_deref().unwrap_or(name))
 }
 
 /// `name`, or `name` (`package`) when the dependency renames its crate.
@@ -423,56 +275,6 @@ pub fn fenced(lang: &str, body: &str) -> String {
     let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
     format!("{fence}{lang}\n{}\n{fence}\n", body.trim_end_matches('\n'))
-}
-
-/// `fix --format markdown`: what was (or would be) pinned, what was left
-/// and why, and the diff, collapsed.
-pub fn fix(plan: &crate::change::fix::Plan, dry_run: bool) -> String {
-    let mut out = String::new();
-    let verb = if dry_run { "would pin" } else { "pinned" };
-    out.push_str(&format!(
-        "## cargo pin fix{}: {verb} {} in {}\n\n",
-        if dry_run { " (dry run)" } else { "" },
-        count(plan.edits.len(), "requirement", "requirements"),
-        count(plan.changes.files.len(), "file", "files"),
-    ));
-    if !plan.edits.is_empty() {
-        let mut t = Table::new(&["location", "dependency", "rule", "from", "to"]);
-        for e in &plan.edits {
-            t.row(vec![
-                Md::code(&format!("{}:{}", e.manifest, e.line)),
-                Md::code(&e.name),
-                Md::text(e.rule.map_or("", |r| r.id())),
-                Md::code(&e.from),
-                Md::code(&e.to),
-            ]);
-        }
-        let body = t.render();
-        if t.len() > 25 {
-            out.push_str(&details(&format!("{} edits", t.len()), &body));
-        } else {
-            out.push_str(&body);
-        }
-        out.push('\n');
-    }
-    if !plan.left.is_empty() {
-        out.push_str(&format!("### Left as they are ({})\n\n", plan.left.len()));
-        let mut t = Table::new(&["location", "dependency", "requirement", "why"]);
-        for l in &plan.left {
-            t.row(vec![
-                Md::code(&format!("{}:{}", l.manifest, l.line)),
-                Md::code(&l.name),
-                Md::code(&l.requirement),
-                Md::text(&l.reason),
-            ]);
-        }
-        out.push_str(&t.render());
-        out.push('\n');
-    }
-    if !plan.changes.files.is_empty() {
-        out.push_str(&details("diff", &fenced("diff", &plan.changes.diff())));
-    }
-    out
 }
 
 #[cfg(test)]

@@ -1,11 +1,11 @@
-//! Reports of `cargo pin upgrade`: what moved (or would), and what each
-//! newer release is held back by.
+//! `upgrade`'s human report: what moved (or would), and what each newer
+//! release is held back by.
 
 use comfy_table::Cell;
-use serde::Serialize;
 
-use super::Style;
+use super::table;
 use crate::change::upgrade::{Held, Plan};
+use crate::report::Style;
 
 fn held_text(held: &[Held]) -> String {
     held.iter()
@@ -17,11 +17,11 @@ fn held_text(held: &[Held]) -> String {
 
 /// The human report: a table of rewritten requirements, one line per lock
 /// move and per crate held where it is, and a summary.
-pub fn human(plan: &Plan, dry_run: bool, style: &Style) -> String {
+pub fn upgrade(plan: &Plan, dry_run: bool, style: &Style) -> String {
     let mut out = String::new();
     let rewrites: Vec<_> = plan.moves.iter().flat_map(|m| &m.requirements).collect();
     if !rewrites.is_empty() {
-        let mut t = super::human::table(style, &["location", "dependency", "from", "to"]);
+        let mut t = table(style, &["location", "dependency", "from", "to"]);
         for r in rewrites {
             t.add_row(vec![
                 Cell::new(format!("{}:{}", r.manifest, r.line)),
@@ -66,22 +66,4 @@ pub fn human(plan: &Plan, dry_run: bool, style: &Style) -> String {
         }
     ));
     out
-}
-
-#[derive(Serialize)]
-struct Json<'a> {
-    schema_version: u32,
-    dry_run: bool,
-    moves: &'a [crate::change::upgrade::Move],
-    held: &'a [crate::change::upgrade::Stay],
-}
-
-/// `upgrade --format json`.
-pub fn json(plan: &Plan, dry_run: bool) -> String {
-    super::json::to_string(&Json {
-        schema_version: super::json::SCHEMA_VERSION,
-        dry_run,
-        moves: &plan.moves,
-        held: &plan.stays,
-    })
 }

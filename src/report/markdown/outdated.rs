@@ -1,137 +1,20 @@
-//! Reports of `cargo pin outdated`: a table for a terminal, JSON, and a
-//! Markdown page a reviewer vets releases from (their age, their status and
+//! `outdated`'s Markdown report: a page a reviewer vets releases from (their age, their status and
 //! links to each release's page, documentation and source diff).
 
-use comfy_table::Cell;
-use jiff::Timestamp;
-use serde::Serialize;
+use std::collections::HashSet;
 
-use super::markdown::{COLLAPSE_ROWS, Md, Table, count, dependency_name, details, file_line};
-use super::{SourceRoot, Style};
+use jiff::Timestamp;
+
+use super::{COLLAPSE_ROWS, Md, Table, count, dependency_name, details, file_line};
 use crate::audit::outdated::{Entry, ReleaseEntry};
 use crate::audit::release::Status;
-
-/// How many held-back releases a table cell lists before `+N more`.
-const HELD_SHOWN: usize = 3;
-
-/// Releases that are candidates but held back: newer than the newest
-/// vetted one (or than the locked one), neither yanked nor prereleases.
-fn held_back(e: &Entry) -> Vec<&ReleaseEntry> {
-    let start = e
-        .releases
-        .iter()
-        .rposition(|r| r.status == Status::Vetted)
-        .map_or(0, |i| i + 1);
-    e.releases[start..]
-        .iter()
-        .filter(|r| !matches!(r.status, Status::Yanked | Status::Prerelease))
-        .collect()
-}
-
-fn held_text(e: &Entry) -> String {
-    if e.locked.is_none() {
-        return "not in Cargo.lock".into();
-    }
-    let held = held_back(e);
-    if held.is_empty() {
-        return if e.releases.is_empty() {
-            "-".into()
-        } else {
-            "only yanked or prereleases".into()
-        };
-    }
-    let mut parts: Vec<String> = held
-        .iter()
-        .rev()
-        .take(HELD_SHOWN)
-        .map(|r| format!("{} {}", r.version, r.status))
-        .collect();
-    if held.len() > HELD_SHOWN {
-        parts.push(format!("+{} more", held.len() - HELD_SHOWN));
-    }
-    parts.join(", ")
-}
-
-fn dependency(e: &Entry) -> String {
-    if e.name == e.package {
-        e.name.clone()
-    } else {
-        format!("{} ({})", e.name, e.package)
-    }
-}
-
-/// Entries worth a row: something newer, or nothing locked.
-fn shown(entries: &[Entry]) -> Vec<&Entry> {
-    entries
-        .iter()
-        .filter(|e| e.locked.is_none() || !e.releases.is_empty())
-        .collect()
-}
-
-fn summary(entries: &[Entry]) -> String {
-    let newer = entries.iter().filter(|e| !e.releases.is_empty()).count();
-    let vetted = entries
-        .iter()
-        .filter(|e| e.newest_vetted().is_some())
-        .count();
-    format!(
-        "{} registry requirements: {newer} with newer releases, {vetted} can move to a vetted release\n",
-        entries.len()
-    )
-}
-
-/// The human table.
-pub fn human(entries: &[Entry], style: &Style) -> String {
-    let rows = shown(entries);
-    let mut out = String::new();
-    if !rows.is_empty() {
-        let mut t = super::human::table(
-            style,
-            &[
-                "location",
-                "dependency",
-                "locked",
-                "latest",
-                "vetted",
-                "held back",
-            ],
-        );
-        for e in rows {
-            t.add_row(vec![
-                Cell::new(format!("{}:{}", e.manifest, e.line)),
-                Cell::new(dependency(e)),
-                Cell::new(e.locked.as_deref().unwrap_or("-")),
-                Cell::new(e.latest.as_deref().unwrap_or("-")),
-                Cell::new(e.newest_vetted().map_or("-", |r| r.version.as_str())),
-                Cell::new(held_text(e)),
-            ]);
-        }
-        out.push_str(&t.to_string());
-        out.push('\n');
-    }
-    out.push_str(&summary(entries));
-    out
-}
-
-#[derive(Serialize)]
-struct Json<'a> {
-    schema_version: u32,
-    dependencies: &'a [Entry],
-}
-
-/// `outdated --format json`.
-pub fn json(entries: &[Entry]) -> String {
-    super::json::to_string(&Json {
-        schema_version: super::json::SCHEMA_VERSION,
-        dependencies: entries,
-    })
-}
+use crate::report::{HELD_SHOWN, SourceRoot, held_back, shown};
 
 /// `outdated --format markdown`: a headline, a table of the requirements
 /// with newer releases, a table of the pending releases with their age,
 /// status and the links a reviewer vets them with, and the remedy. `now`
 /// is the clock ages are counted from; `root` anchors the locations.
-pub fn markdown(entries: &[Entry], now: Timestamp, root: &SourceRoot) -> String {
+pub fn outdated(entries: &[Entry], now: Timestamp, root: &SourceRoot) -> String {
     let rows = shown(entries);
     let groups = pending(entries);
     let newer = entries.iter().filter(|e| !e.releases.is_empty()).count();
@@ -265,28 +148,23 @@ fn requirements_table(rows: &[&Entry], root: &SourceRoot) -> Table {
 /// so a release is listed once however many manifests name the crate.
 struct Pending<'a> {
     package: &'a str,
-    registry: &'a str,
     locked: &'a str,
     crates_io: bool,
     releases: &'a [ReleaseEntry],
 }
 
 fn pending(entries: &[Entry]) -> Vec<Pending<'_>> {
+    let mut seen = HashSet::new();
     let mut out: Vec<Pending<'_>> = Vec::new();
     for e in entries {
         let Some(locked) = e.locked.as_deref() else {
             continue;
         };
-        if e.releases.is_empty()
-            || out
-                .iter()
-                .any(|p| p.package == e.package && p.registry == e.registry && p.locked == locked)
-        {
+        if e.releases.is_empty() || !seen.insert((&e.package, &e.registry, locked)) {
             continue;
         }
         out.push(Pending {
             package: &e.package,
-            registry: &e.registry,
             locked,
             crates_io: e.crates_io,
             releases: &e.releases,
@@ -481,7 +359,7 @@ mod tests {
 
     #[test]
     fn nothing_newer_is_one_line() {
-        let md = markdown(&[entry("a", Some("1.0.0"), vec![])], now(), &root());
+        let md = outdated(&[entry("a", Some("1.0.0"), vec![])], now(), &root());
         assert_eq!(
             md,
             "## ✅ cargo pin outdated: no newer release for 1 registry requirement\n\n"
@@ -501,7 +379,7 @@ mod tests {
                 release("1.4.0", Some("2026-06-02T00:00:00Z"), Status::TooNew),
             ],
         );
-        let md = markdown(&[e], now(), &root());
+        let md = outdated(&[e], now(), &root());
         assert!(
             md.contains("| `1.1.0` | 2026-05-31 | 0 days | too-new |"),
             "{md}"
@@ -531,7 +409,7 @@ mod tests {
         );
         corp.registry = "corp".into();
         corp.crates_io = false;
-        let md = markdown(std::slice::from_ref(&corp), now(), &root());
+        let md = outdated(std::slice::from_ref(&corp), now(), &root());
         assert!(!md.contains("vet with") && !md.contains("https://"), "{md}");
         assert_tables_are_whole(&md);
 
@@ -541,7 +419,7 @@ mod tests {
             Some("1.0.0"),
             vec![release("1.0.1", None, Status::Unvetted)],
         );
-        let md = markdown(&[corp, public], now(), &root());
+        let md = outdated(&[corp, public], now(), &root());
         assert!(
             md.contains("| `private` | `1.0.0` | `1.1.0` | — | — | vetted | — |"),
             "{md}"
@@ -563,7 +441,7 @@ mod tests {
         );
         e.requirement = "`>=1 |<script>".into();
         e.manifest = "a|b/Cargo.toml".into();
-        let md = markdown(&[e], now(), &root());
+        let md = outdated(&[e], now(), &root());
         assert!(!md.contains("<script>") && !md.contains("<b>"), "{md}");
         assert_tables_are_whole(&md);
     }
@@ -578,7 +456,7 @@ mod tests {
         let entries: Vec<Entry> = (0..30)
             .map(|i| entry(&format!("c{i}"), Some("1.0.0"), releases(2)))
             .collect();
-        let md = markdown(&entries, now(), &root());
+        let md = outdated(&entries, now(), &root());
         // 30 requirements: one collapsed table; 60 releases: one block per crate.
         assert!(
             md.contains("<details><summary>30 requirements</summary>"),
@@ -596,13 +474,13 @@ mod tests {
         );
 
         // A short report is not collapsed.
-        let md = markdown(&entries[..2], now(), &root());
+        let md = outdated(&entries[..2], now(), &root());
         assert!(!md.contains("<details>"), "{md}");
     }
 
     #[test]
     fn unlocked_requirements_are_listed_without_releases() {
-        let md = markdown(
+        let md = outdated(
             &[entry(
                 "a",
                 None,

@@ -1,0 +1,49 @@
+//! `fix`'s human report: what was (or would be) pinned, what was left and
+//! why, and a summary line.
+
+use super::{plural, table, wrap};
+use crate::change::fix::Plan;
+use crate::report::Style;
+
+/// `fix`'s human report: what changed, what was left and why, a summary.
+pub fn fix(plan: &Plan, dry_run: bool, style: &Style) -> String {
+    let mut out = String::new();
+    if !plan.edits.is_empty() {
+        let mut t = table(style, &["location", "dependency", "from", "to"]);
+        for e in &plan.edits {
+            t.add_row(vec![
+                format!("{}:{}", e.manifest, e.line),
+                e.name.clone(),
+                e.from.clone(),
+                e.to.clone(),
+            ]);
+        }
+        out.push_str(&t.to_string());
+        out.push_str("\n\n");
+    }
+    if !plan.left.is_empty() {
+        out.push_str("left as they are:\n");
+        let mut t = table(style, &["location", "dependency", "requirement", "why"]);
+        for l in &plan.left {
+            t.add_row(vec![
+                format!("{}:{}", l.manifest, l.line),
+                l.name.clone(),
+                l.requirement.clone(),
+                l.reason.clone(),
+            ]);
+        }
+        out.push_str(&t.to_string());
+        out.push_str("\n\n");
+    }
+    let verb = if dry_run { "would pin" } else { "pinned" };
+    let files = plan.changes.files.len();
+    let line = format!(
+        "{}{verb} {} in {}, left {}",
+        if dry_run { "dry run: " } else { "" },
+        plural(plan.edits.len(), "requirement"),
+        plural(files, "file"),
+        plan.left.len()
+    );
+    out.push_str(&wrap(&line, style));
+    out
+}

@@ -1,0 +1,70 @@
+//! Human reports: tables for a person at a terminal, one module per
+//! command, and the pieces they share (the house [`table`], a coloured
+//! [`level_cell`], [`wrap`]ping to the terminal, [`plural`]).
+
+mod check;
+mod fix;
+mod outdated;
+mod upgrade;
+
+pub use check::check;
+pub use fix::fix;
+pub use outdated::outdated;
+pub use upgrade::upgrade;
+
+use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
+
+use super::Style;
+use crate::audit::rule::Level;
+
+/// A table with the house style: condensed UTF-8 borders, wrapped to the
+/// terminal, coloured only when allowed.
+pub fn table(style: &Style, header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED);
+    t.set_content_arrangement(ContentArrangement::Dynamic);
+    if let Some(w) = style.width {
+        t.set_width(w);
+    }
+    if style.color {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
+    t.set_header(header.iter().map(Cell::new));
+    t
+}
+
+/// A level word, coloured like cargo's diagnostics.
+pub fn level_cell(level: Level) -> Cell {
+    let c = Cell::new(level.as_str());
+    match level {
+        Level::Deny => c.fg(Color::Red),
+        Level::Warn => c.fg(Color::Yellow),
+        Level::Allow => c,
+    }
+}
+
+/// A line wrapped to the terminal's width (continuations indented), with a
+/// trailing newline.
+pub fn wrap(line: &str, style: &Style) -> String {
+    let line = line.trim_end_matches('\n');
+    let mut out = match style.width {
+        Some(w) if textwrap::core::display_width(line) > w as usize => {
+            let opts = textwrap::Options::new(w as usize).subsequent_indent("    ");
+            textwrap::wrap(line, opts).join("\n")
+        }
+        _ => line.to_string(),
+    };
+    out.push('\n');
+    out
+}
+
+/// `1 file`, `2 files`.
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}

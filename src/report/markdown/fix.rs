@@ -1,0 +1,55 @@
+//! `fix`'s Markdown report: what was (or would be) pinned, what was left and
+//! why, and the diff, collapsed.
+
+use super::{COLLAPSE_ROWS, Md, Table, count, details, fenced};
+use crate::change::fix::Plan;
+
+/// `fix --format markdown`: what was (or would be) pinned, what was left
+/// and why, and the diff, collapsed.
+pub fn fix(plan: &Plan, dry_run: bool) -> String {
+    let mut out = String::new();
+    let verb = if dry_run { "would pin" } else { "pinned" };
+    out.push_str(&format!(
+        "## cargo pin fix{}: {verb} {} in {}\n\n",
+        if dry_run { " (dry run)" } else { "" },
+        count(plan.edits.len(), "requirement", "requirements"),
+        count(plan.changes.files.len(), "file", "files"),
+    ));
+    if !plan.edits.is_empty() {
+        let mut t = Table::new(&["location", "dependency", "rule", "from", "to"]);
+        for e in &plan.edits {
+            t.row(vec![
+                Md::code(&format!("{}:{}", e.manifest, e.line)),
+                Md::code(&e.name),
+                Md::text(e.rule.map_or("", |r| r.id())),
+                Md::code(&e.from),
+                Md::code(&e.to),
+            ]);
+        }
+        let body = t.render();
+        if t.len() > COLLAPSE_ROWS {
+            out.push_str(&details(&format!("{} edits", t.len()), &body));
+        } else {
+            out.push_str(&body);
+        }
+        out.push('\n');
+    }
+    if !plan.left.is_empty() {
+        out.push_str(&format!("### Left as they are ({})\n\n", plan.left.len()));
+        let mut t = Table::new(&["location", "dependency", "requirement", "why"]);
+        for l in &plan.left {
+            t.row(vec![
+                Md::code(&format!("{}:{}", l.manifest, l.line)),
+                Md::code(&l.name),
+                Md::code(&l.requirement),
+                Md::text(&l.reason),
+            ]);
+        }
+        out.push_str(&t.render());
+        out.push('\n');
+    }
+    if !plan.changes.files.is_empty() {
+        out.push_str(&details("diff", &fenced("diff", &plan.changes.diff())));
+    }
+    out
+}

@@ -5,15 +5,13 @@ mod support;
 
 use std::path::Path;
 
-use support::{copy_fixture, pin, snapshot_tree};
+use support::{Copy, pin, snapshot_tree};
 
 /// Runs `args` in `ws`, expects exit 2 with `needle` in stderr, no panic,
 /// and every file under `ws` unchanged.
 fn fails_cleanly(ws: &Path, args: &[&str], needle: &str) {
     let before = snapshot_tree(ws);
-    let out = pin().current_dir(ws).args(args).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    let stderr = pin().current_dir(ws).args(args).stderr(2);
     assert!(
         stderr.contains(needle),
         "{args:?}: expected {needle:?} in {stderr}"
@@ -24,25 +22,27 @@ fn fails_cleanly(ws: &Path, args: &[&str], needle: &str) {
 
 #[test]
 fn malformed_member_manifest_names_file_and_line() {
-    let (_tmp, ws) = copy_fixture("check/all-rules");
+    let copy = Copy::of("check/all-rules");
+    let ws = copy.root();
     let app = ws.join("app/Cargo.toml");
     let mut text = std::fs::read_to_string(&app).unwrap();
     text.push_str("\n[dependencies\nbroken = 1\n");
     std::fs::write(&app, text).unwrap();
-    fails_cleanly(&ws, &["check"], "app/Cargo.toml:38: invalid TOML");
-    fails_cleanly(&ws, &["fix"], "app/Cargo.toml:38: invalid TOML");
+    fails_cleanly(ws, &["check"], "app/Cargo.toml:38: invalid TOML");
+    fails_cleanly(ws, &["fix"], "app/Cargo.toml:38: invalid TOML");
 }
 
 #[test]
 fn invalid_requirement_names_the_dependency() {
-    let (_tmp, ws) = copy_fixture("check/all-rules");
+    let copy = Copy::of("check/all-rules");
+    let ws = copy.root();
     let app = ws.join("app/Cargo.toml");
     let text = std::fs::read_to_string(&app)
         .unwrap()
         .replace("regex = \"1.10\"", "regex = \"one.ten\"");
     std::fs::write(&app, text).unwrap();
     fails_cleanly(
-        &ws,
+        ws,
         &["fix"],
         "app/Cargo.toml:11: dependency `regex`: invalid version requirement",
     );
@@ -50,32 +50,35 @@ fn invalid_requirement_names_the_dependency() {
 
 #[test]
 fn corrupt_lockfile() {
-    let (_tmp, ws) = copy_fixture("check/all-rules");
+    let copy = Copy::of("check/all-rules");
+    let ws = copy.root();
     std::fs::write(ws.join("Cargo.lock"), "version = 3\n[[package]\n").unwrap();
-    fails_cleanly(&ws, &["check"], "Cargo.lock:2:");
-    fails_cleanly(&ws, &["fix"], "Cargo.lock:2:");
+    fails_cleanly(ws, &["check"], "Cargo.lock:2:");
+    fails_cleanly(ws, &["fix"], "Cargo.lock:2:");
     std::fs::write(ws.join("Cargo.lock"), "version = 3\n").unwrap();
-    fails_cleanly(&ws, &["check"], "Cargo.lock:1: no [[package]] entries");
+    fails_cleanly(ws, &["check"], "Cargo.lock:1: no [[package]] entries");
     std::fs::write(
         ws.join("Cargo.lock"),
         "version = 7\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n",
     )
     .unwrap();
-    fails_cleanly(&ws, &["check"], "unsupported lockfile format version 7");
+    fails_cleanly(ws, &["check"], "unsupported lockfile format version 7");
 }
 
 #[test]
 fn unreadable_lockfile() {
-    let (_tmp, ws) = copy_fixture("check/all-rules");
+    let copy = Copy::of("check/all-rules");
+    let ws = copy.root();
     // A directory where the file should be: unreadable even for root.
     std::fs::remove_file(ws.join("Cargo.lock")).unwrap();
     std::fs::create_dir(ws.join("Cargo.lock")).unwrap();
-    fails_cleanly(&ws, &["check"], "cannot read Cargo.lock");
+    fails_cleanly(ws, &["check"], "cannot read Cargo.lock");
 }
 
 #[test]
 fn member_glob_matching_nothing() {
-    let (_tmp, ws) = copy_fixture("check/all-rules");
+    let copy = Copy::of("check/all-rules");
+    let ws = copy.root();
     let root = ws.join("Cargo.toml");
     let text = std::fs::read_to_string(&root).unwrap().replace(
         "members = [\"app\", \"lib\"]",
@@ -83,7 +86,7 @@ fn member_glob_matching_nothing() {
     );
     std::fs::write(&root, text).unwrap();
     fails_cleanly(
-        &ws,
+        ws,
         &["check"],
         "Cargo.toml:2: workspace.members entry `crates/*` matches no package",
     );
@@ -91,18 +94,19 @@ fn member_glob_matching_nothing() {
 
 #[test]
 fn missing_manifest_path() {
-    let tmp = tempfile::tempdir().unwrap();
+    let empty = Copy::empty("");
     fails_cleanly(
-        tmp.path(),
+        empty.root(),
         &["check", "--manifest-path", "nope/Cargo.toml"],
         "`nope/Cargo.toml` does not exist",
     );
-    fails_cleanly(tmp.path(), &["check"], "could not find `Cargo.toml`");
+    fails_cleanly(empty.root(), &["check"], "could not find `Cargo.toml`");
 }
 
 #[test]
 fn bad_policy_files_name_the_key() {
-    let (_tmp, ws) = copy_fixture("check/pinned");
+    let copy = Copy::of("check/pinned");
+    let ws = copy.root();
     for (policy, needle) in [
         ("[rule]\ncaret = \"warn\"\n", "unknown field `rule`"),
         (
@@ -130,12 +134,12 @@ fn bad_policy_files_name_the_key() {
         ),
     ] {
         std::fs::write(ws.join("pin.toml"), policy).unwrap();
-        fails_cleanly(&ws, &["check"], needle);
-        fails_cleanly(&ws, &["fix"], needle);
+        fails_cleanly(ws, &["check"], needle);
+        fails_cleanly(ws, &["fix"], needle);
     }
     std::fs::remove_file(ws.join("pin.toml")).unwrap();
     fails_cleanly(
-        &ws,
+        ws,
         &["check", "--policy", "missing.toml"],
         "cannot read missing.toml",
     );
@@ -143,10 +147,9 @@ fn bad_policy_files_name_the_key() {
 
 #[test]
 fn hostile_sizes_do_not_crash() {
-    let tmp = tempfile::tempdir().unwrap();
-    let ws = tmp.path();
-    std::fs::create_dir(ws.join("src")).unwrap();
-    std::fs::write(ws.join("src/lib.rs"), "").unwrap();
+    let copy = Copy::empty("");
+    let ws = copy.root();
+    copy.write("src/lib.rs", "");
     let n = 3000;
     let deps: String = (0..n).map(|i| format!("dep{i} = \"1.{i}\"\n")).collect();
     let big = "x".repeat(5_000_000);
@@ -154,25 +157,24 @@ fn hostile_sizes_do_not_crash() {
     let manifest = format!(
         "\u{feff}[package]\nname = \"h\"\nversion = \"0.1.0\"\nedition = \"2021\"\ndescription = \"{big}\"\n\n[dependencies]\n{deps}"
     );
-    std::fs::write(ws.join("Cargo.toml"), &manifest).unwrap();
+    copy.write("Cargo.toml", &manifest);
     let mut lock = String::from("version = 4\n\n[[package]]\nname = \"h\"\nversion = \"0.1.0\"\n");
     for i in 0..n {
         lock.push_str(&format!(
             "\n[[package]]\nname = \"dep{i}\"\nversion = \"1.{i}.7\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n"
         ));
     }
-    std::fs::write(ws.join("Cargo.lock"), &lock).unwrap();
+    copy.write("Cargo.lock", &lock);
     pin()
         .current_dir(ws)
         .args(["check", "--format", "json"])
-        .assert()
         .code(1);
-    pin().current_dir(ws).args(["fix"]).assert().code(0);
+    pin().current_dir(ws).args(["fix"]).code(0);
     let after = std::fs::read_to_string(ws.join("Cargo.toml")).unwrap();
     assert!(after.starts_with('\u{feff}'), "the BOM survives");
     assert!(after.contains("dep2999 = \"=1.2999.7\"\n"));
     assert_eq!(after.len(), manifest.len() + 3 * n);
-    pin().current_dir(ws).args(["check"]).assert().code(0);
+    pin().current_dir(ws).args(["check"]).code(0);
 
     // Deeply nested inline tables and arrays: a clear error, not a stack
     // overflow.
@@ -182,16 +184,17 @@ fn hostile_sizes_do_not_crash() {
             open.repeat(20_000),
             close.repeat(20_000)
         );
-        std::fs::write(ws.join("Cargo.toml"), deep).unwrap();
+        copy.write("Cargo.toml", &deep);
         fails_cleanly(ws, &["check"], "Cargo.toml:6: invalid TOML");
     }
 }
 
 #[test]
 fn fix_with_an_unwritable_report_writes_nothing() {
-    let (_tmp, ws) = copy_fixture("check/all-rules");
+    let copy = Copy::of("check/all-rules");
+    let ws = copy.root();
     fails_cleanly(
-        &ws,
+        ws,
         &["fix", "--output", "no/such/dir/report.txt"],
         "nothing was written (report: no/such/dir/report.txt)",
     );

@@ -5,7 +5,7 @@ mod support;
 use std::path::Path;
 use std::process::Command as StdCommand;
 
-use support::{assert_in, copy_fixture, json, pin, snapshot_tree};
+use support::{Copy, pin, run_ok, snapshot_tree};
 
 fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap()
@@ -13,26 +13,26 @@ fn read(p: &Path) -> String {
 
 #[test]
 fn dry_run_prints_the_diff_and_writes_nothing() {
-    let (_tmp, ws) = copy_fixture("check/all-rules");
-    let before = snapshot_tree(&ws);
+    let copy = Copy::of("check/all-rules");
+    let ws = copy.root();
+    let before = snapshot_tree(ws);
     pin()
-        .current_dir(&ws)
+        .current_dir(ws)
         .args(["pin", "fix", "--dry-run"])
-        .with_assert(assert_in(&ws))
-        .assert()
+        .redact_root(ws)
         .code(0)
         .stdout_eq(snapbox::file!["snapshots/fix-all-rules-dry-run.txt"]);
-    assert_eq!(before, snapshot_tree(&ws));
+    assert_eq!(before, snapshot_tree(ws));
 }
 
 #[test]
 fn fix_pins_everything_it_can_and_nothing_else() {
-    let (_tmp, ws) = copy_fixture("check/all-rules");
+    let copy = Copy::of("check/all-rules");
+    let ws = copy.root();
     pin()
-        .current_dir(&ws)
+        .current_dir(ws)
         .args(["fix"])
-        .with_assert(assert_in(&ws))
-        .assert()
+        .redact_root(ws)
         .code(0)
         .stdout_eq(snapbox::file!["snapshots/fix-all-rules.txt"]);
     snapbox::assert_data_eq!(
@@ -61,7 +61,10 @@ fn fix_pins_everything_it_can_and_nothing_else() {
         assert!(b.contains(&format!("?rev={commit}#{commit}")), "{b}");
     }
     // Afterwards, check finds nothing at deny that could have been pinned.
-    let v = json(pin().current_dir(&ws).args(["check", "--format", "json"]));
+    let v = pin()
+        .current_dir(ws)
+        .args(["check", "--format", "json"])
+        .json(1);
     let left: Vec<(&str, &str)> = v["findings"]
         .as_array()
         .unwrap()
@@ -86,42 +89,42 @@ fn fix_pins_everything_it_can_and_nothing_else() {
 
 #[test]
 fn second_run_changes_nothing() {
-    let (_tmp, ws) = copy_fixture("check/all-rules");
-    pin().current_dir(&ws).args(["fix"]).assert().code(0);
-    let once = snapshot_tree(&ws);
+    let copy = Copy::of("check/all-rules");
+    let ws = copy.root();
+    pin().current_dir(ws).args(["fix"]).code(0);
+    let once = snapshot_tree(ws);
     pin()
-        .current_dir(&ws)
+        .current_dir(ws)
         .args(["fix"])
-        .assert()
         .code(0)
         .stdout_eq(snapbox::str![[r#"
 ...
 pinned 0 requirements in 0 files, left 3
 
 "#]]);
-    assert_eq!(once, snapshot_tree(&ws));
+    assert_eq!(once, snapshot_tree(ws));
 }
 
 #[test]
 fn json_report_lists_edits_and_what_was_left() {
-    let (_tmp, ws) = copy_fixture("check/all-rules");
+    let copy = Copy::of("check/all-rules");
+    let ws = copy.root();
     pin()
-        .current_dir(&ws)
+        .current_dir(ws)
         .args(["fix", "--dry-run", "--format", "json"])
-        .with_assert(assert_in(&ws))
-        .assert()
+        .redact_root(ws)
         .code(0)
         .stdout_eq(snapbox::file!["snapshots/fix-all-rules.json"]);
 }
 
 #[test]
 fn crate_and_member_filters() {
-    let (_tmp, ws) = copy_fixture("check/all-rules");
-    let v = json(
-        pin()
-            .current_dir(&ws)
-            .args(["fix", "regex", "json", "--format", "json"]),
-    );
+    let copy = Copy::of("check/all-rules");
+    let ws = copy.root();
+    let v = pin()
+        .current_dir(ws)
+        .args(["fix", "regex", "json", "--format", "json"])
+        .json(0);
     let names: Vec<&str> = v["edits"]
         .as_array()
         .unwrap()
@@ -133,41 +136,31 @@ fn crate_and_member_filters() {
     assert!(read(&ws.join("app/Cargo.toml")).contains("rand = \"*\""));
     // `lib` writes no requirement of its own; the root's workspace entries
     // belong to no member.
-    let v = json(
-        pin()
-            .current_dir(&ws)
-            .args(["fix", "-p", "lib", "--format", "json"]),
-    );
+    let v = pin()
+        .current_dir(ws)
+        .args(["fix", "-p", "lib", "--format", "json"])
+        .json(0);
     assert_eq!(v["summary"]["edited"], 0);
     pin()
-        .current_dir(&ws)
+        .current_dir(ws)
         .args(["fix", "no-such-crate"])
-        .assert()
         .code(2)
         .stderr_eq(snapbox::str![[r#"
 error: no dependency named `no-such-crate` in the workspace
 
 "#]]);
-    pin()
-        .current_dir(&ws)
-        .args(["fix", "-p", "nobody"])
-        .assert()
-        .code(2);
+    pin().current_dir(ws).args(["fix", "-p", "nobody"]).code(2);
 }
 
 #[test]
 fn tags_are_pinned_only_when_denied() {
-    let (_tmp, ws) = copy_fixture("check/all-rules");
-    pin()
-        .current_dir(&ws)
-        .args(["fix", "dep-tag"])
-        .assert()
-        .code(0);
+    let copy = Copy::of("check/all-rules");
+    let ws = copy.root();
+    pin().current_dir(ws).args(["fix", "dep-tag"]).code(0);
     assert!(read(&ws.join("app/Cargo.toml")).contains("tag = \"v1.0.0\""));
     pin()
-        .current_dir(&ws)
+        .current_dir(ws)
         .args(["fix", "-D", "git-tag", "dep-tag"])
-        .assert()
         .code(0);
     assert!(read(&ws.join("app/Cargo.toml")).contains(
         "dep-tag = { git = \"https://github.com/example/dep-tag\", rev = \"4444444444444444444444444444444444444444\" }"
@@ -180,11 +173,12 @@ fn tags_are_pinned_only_when_denied() {
 
 #[test]
 fn crlf_manifests_stay_crlf() {
-    let (_tmp, ws) = copy_fixture("check/all-rules");
+    let copy = Copy::of("check/all-rules");
+    let ws = copy.root();
     let app = ws.join("app/Cargo.toml");
     let crlf = read(&app).replace('\n', "\r\n");
     std::fs::write(&app, &crlf).unwrap();
-    pin().current_dir(&ws).args(["fix"]).assert().code(0);
+    pin().current_dir(ws).args(["fix"]).code(0);
     let after = read(&app);
     assert!(after.contains("regex = \"=1.10.6\"\r\n"));
     assert_eq!(after.matches('\n').count(), after.matches("\r\n").count());
@@ -193,12 +187,12 @@ fn crlf_manifests_stay_crlf() {
 
 #[test]
 fn without_a_lockfile_fix_is_an_error() {
-    let (_tmp, ws) = copy_fixture("check/no-lockfile");
+    let copy = Copy::of("check/no-lockfile");
+    let ws = copy.root();
     pin()
-        .current_dir(&ws)
+        .current_dir(ws)
         .args(["fix"])
-        .with_assert(assert_in(&ws))
-        .assert()
+        .redact_root(ws)
         .code(2)
         .stderr_eq(snapbox::str![[r#"
 error: [ROOT] has no Cargo.lock, so there is no locked version to pin to; run `cargo generate-lockfile` first
@@ -228,10 +222,6 @@ fn git(dir: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
-fn cargo() -> StdCommand {
-    StdCommand::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-}
-
 /// A local git repository holding crate `dep`, one commit on `main`:
 /// its path, its `file://` URL and the commit.
 fn git_dep_repo(dir: &Path) -> (std::path::PathBuf, String, String) {
@@ -255,10 +245,10 @@ fn git_dep_repo(dir: &Path) -> (std::path::PathBuf, String, String) {
 /// `fix`, cargo accepts the manifests with `--locked` and no network.
 #[test]
 fn git_branch_pin_keeps_cargo_locked_happy() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (repo, url, commit) = git_dep_repo(tmp.path());
+    let tmp = Copy::empty("");
+    let (repo, url, commit) = git_dep_repo(tmp.root());
 
-    let app = tmp.path().join("app");
+    let app = tmp.root().join("app");
     std::fs::create_dir_all(app.join("src")).unwrap();
     std::fs::write(app.join("src/lib.rs"), "").unwrap();
     std::fs::write(
@@ -268,18 +258,12 @@ fn git_branch_pin_keeps_cargo_locked_happy() {
         ),
     )
     .unwrap();
-    let cargo_home = tmp.path().join("cargo-home");
+    let cargo_home = tmp.root().join("cargo-home");
     let run = |args: &[&str]| {
-        let out = cargo()
-            .current_dir(&app)
-            .env("CARGO_HOME", &cargo_home)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "cargo {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
+        run_ok(
+            support::cargo(Some(&cargo_home))
+                .current_dir(&app)
+                .args(args),
         );
     };
     run(&["generate-lockfile"]);
@@ -287,7 +271,7 @@ fn git_branch_pin_keeps_cargo_locked_happy() {
     std::fs::write(repo.join("src/lib.rs"), "// two\n").unwrap();
     git(&repo, &["commit", "-qam", "two"]);
 
-    pin().current_dir(&app).args(["fix"]).assert().code(0);
+    pin().current_dir(&app).args(["fix"]).code(0);
     let manifest = read(&app.join("Cargo.toml"));
     assert!(
         manifest.contains(&format!("dep = {{ git = \"{url}\", rev = \"{commit}\" }}")),
@@ -301,13 +285,13 @@ fn git_branch_pin_keeps_cargo_locked_happy() {
 
 #[test]
 fn markdown_report_to_a_file() {
-    let (_tmp, ws) = copy_fixture("check/all-rules");
+    let copy = Copy::of("check/all-rules");
+    let ws = copy.root();
     let out = ws.join("fix.md");
     pin()
-        .current_dir(&ws)
+        .current_dir(ws)
         .args(["fix", "--dry-run", "--format", "markdown", "--output"])
         .arg(&out)
-        .assert()
         .code(0)
         .stdout_eq("");
     let md = read(&out);
@@ -324,6 +308,13 @@ fn markdown_report_to_a_file() {
         rows.iter().all(|r| r.matches(" | ").count() == 4),
         "{rows:?}"
     );
+    // Every table well formed; the edits' table has a row per edit.
+    let tables = support::md_tables(&md);
+    let edits = tables
+        .iter()
+        .find(|t| t[0][0] == "location")
+        .expect("edits");
+    assert_eq!((edits[0].len(), edits.len()), (5, 1 + 17));
     // The dry run wrote nothing but the report.
     assert!(read(&ws.join("app/Cargo.toml")).contains("regex = \"1.10\""));
 }
@@ -333,11 +324,11 @@ fn markdown_report_to_a_file() {
 /// saying why, and `cargo --locked` stays happy; a full `fix` pins both.
 #[test]
 fn a_shared_git_source_is_pinned_together_or_not_at_all() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (_repo, url, commit) = git_dep_repo(tmp.path());
+    let tmp = Copy::empty("");
+    let (_repo, url, commit) = git_dep_repo(tmp.root());
 
-    let ws = tmp.path().join("ws");
-    std::fs::create_dir_all(&ws).unwrap();
+    let ws = &tmp.root().join("ws");
+    std::fs::create_dir_all(ws).unwrap();
     std::fs::write(
         ws.join("Cargo.toml"),
         "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
@@ -352,28 +343,17 @@ fn a_shared_git_source_is_pinned_together_or_not_at_all() {
         )
         .unwrap();
     }
-    let cargo_home = tmp.path().join("cargo-home");
+    let cargo_home = tmp.root().join("cargo-home");
     let run = |args: &[&str]| {
-        let out = cargo()
-            .current_dir(&ws)
-            .env("CARGO_HOME", &cargo_home)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "cargo {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        run_ok(support::cargo(Some(&cargo_home)).current_dir(ws).args(args));
     };
     run(&["generate-lockfile"]);
 
-    let before = snapshot_tree(&ws);
-    let v = json(
-        pin()
-            .current_dir(&ws)
-            .args(["fix", "-p", "a", "--format", "json"]),
-    );
+    let before = snapshot_tree(ws);
+    let v = pin()
+        .current_dir(ws)
+        .args(["fix", "-p", "a", "--format", "json"])
+        .json(0);
     assert_eq!(v["summary"]["edited"], 0, "{v}");
     assert!(
         v["left"][0]["reason"]
@@ -382,9 +362,9 @@ fn a_shared_git_source_is_pinned_together_or_not_at_all() {
             .contains("b/Cargo.toml:7"),
         "{v}"
     );
-    assert_eq!(before, snapshot_tree(&ws));
+    assert_eq!(before, snapshot_tree(ws));
 
-    pin().current_dir(&ws).args(["fix"]).assert().code(0);
+    pin().current_dir(ws).args(["fix"]).code(0);
     for member in ["a", "b"] {
         assert!(read(&ws.join(member).join("Cargo.toml")).contains(&format!("rev = \"{commit}\"")));
     }

@@ -2,6 +2,8 @@
 //! the benchmarks claim to measure: every dependency form, a lockfile that
 //! satisfies every requirement, and a tree cargo reads.
 
+mod support;
+
 #[path = "../examples/gen-workspace/fallback.rs"]
 mod fallback;
 #[path = "../examples/gen-workspace/synth.rs"]
@@ -195,30 +197,22 @@ fn the_lockfile_satisfies_every_requirement_and_lists_every_dependency() {
 #[test]
 fn cargo_reads_the_written_tree() {
     let ws = generate(8, 5);
-    let dir = tempfile::tempdir().unwrap();
+    let dir = support::Copy::empty("");
     for (rel, text) in &ws.files {
-        let path = dir.path().join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, text).unwrap();
+        dir.write(rel, text);
     }
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let out = std::process::Command::new(cargo)
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--no-deps",
-            "--offline",
-        ])
-        .arg("--manifest-path")
-        .arg(dir.path().join("Cargo.toml"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let stdout = support::run_ok(
+        support::cargo(None)
+            .args([
+                "metadata",
+                "--format-version",
+                "1",
+                "--no-deps",
+                "--offline",
+            ])
+            .arg("--manifest-path")
+            .arg(dir.manifest()),
     );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(json["packages"].as_array().unwrap().len(), 8);
 }

@@ -9,16 +9,17 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use snapbox::cmd::Command;
 use support::server::{Fault, Server};
-use support::{assert_in, copy_dir, fixture, pin, snapshot_tree};
+use support::{Copy, Pin, assert_in, fixture, md_tables, pin, schema, snapshot_tree};
 
+/// The instant these tests run at: the fixture's releases were published
+/// relative to it.
 const NOW: &str = "2026-06-01T00:00:00Z";
 
 /// A fixture workspace copied to a temporary directory and pointed at a
 /// fresh server, with its own cache and cargo home.
 struct Ws {
-    _tmp: tempfile::TempDir,
+    copy: Copy,
     root: PathBuf,
     cache: PathBuf,
     home: PathBuf,
@@ -31,20 +32,18 @@ impl Ws {
     }
 
     fn with_index(name: &str, index: &Path) -> Ws {
-        let tmp = tempfile::tempdir().unwrap();
-        let root = tmp.path().join("ws");
-        copy_dir(&fixture(name), &root);
+        let copy = Copy::at(name, "ws");
+        let root = copy.root().to_path_buf();
         let server = Server::start(index);
         for file in [".cargo/config.toml", "Cargo.lock"] {
-            let p = root.join(file);
-            let text = std::fs::read_to_string(&p).unwrap();
-            std::fs::write(&p, text.replace("PORT", &server.port().to_string())).unwrap();
+            let text = copy.read(file);
+            copy.write(file, &text.replace("PORT", &server.port().to_string()));
         }
-        let cache = tmp.path().join("cache");
-        let home = tmp.path().join("cargo-home");
+        let cache = copy.dir.path().join("cache");
+        let home = copy.dir.path().join("cargo-home");
         std::fs::create_dir_all(&home).unwrap();
         Ws {
-            _tmp: tmp,
+            copy,
             root,
             cache,
             home,
@@ -52,40 +51,27 @@ impl Ws {
         }
     }
 
-    fn cmd(&self) -> Command {
-        let mut c = pin()
+    /// The binary at the workspace root, at [`NOW`], with this
+    /// workspace's cache and cargo home.
+    fn cmd(&self) -> Pin {
+        pin()
             .current_dir(&self.root)
-            .env("CARGO_PIN_NOW", NOW)
-            .env("CARGO_PIN_CACHE_DIR", &self.cache)
-            .env("CARGO_HOME", &self.home);
-        for var in [
-            "HTTP_PROXY",
-            "HTTPS_PROXY",
-            "ALL_PROXY",
-            "http_proxy",
-            "https_proxy",
-            "all_proxy",
-            "CARGO_REGISTRY_TOKEN",
-            "CARGO_REGISTRIES_CORP_TOKEN",
-            "CARGO_HTTP_TIMEOUT",
-            "CARGO_NET_RETRY",
-            "CARGO_NET_OFFLINE",
-        ] {
-            c = c.env_remove(var);
-        }
-        c
+            .now(NOW)
+            .cache_dir(&self.cache)
+            .cargo_home(&self.home)
     }
 
+    /// A successful run's stdout, parsed (`outdated`, `upgrade`).
     fn json(&self, args: &[&str]) -> Value {
-        support::json(self.cmd().args(args))
+        self.cmd().args(args).json(0)
     }
 
     fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.root.join(rel)).unwrap()
+        self.copy.read(rel)
     }
 
     fn write(&self, rel: &str, text: &str) {
-        std::fs::write(self.root.join(rel), text).unwrap();
+        self.copy.write(rel, text);
     }
 }
 
@@ -118,79 +104,34 @@ fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// A successful run's stdout.
-fn stdout(cmd: Command) -> String {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 #[test]
 fn outdated_snapshots() {
     let ws = Ws::new("registry-basic");
     ws.cmd()
         .arg("outdated")
-        .assert()
         .success()
         .stdout_eq(snapbox::file!["snapshots/outdated-basic.txt"]);
     assert_in(&ws.root).eq(
-        stdout(ws.cmd().args(["outdated", "--format", "json"])),
+        ws.cmd().args(["outdated", "--format", "json"]).stdout(0),
         snapbox::file!["snapshots/outdated-basic.json"],
     );
     // Not `stdout_eq`: it would read the Markdown's backslash escapes as
     // Windows path separators.
     assert_in(&ws.root).eq(
-        stdout(ws.cmd().args(["outdated", "--format", "markdown"])),
+        ws.cmd()
+            .args(["outdated", "--format", "markdown"])
+            .stdout(0),
         snapbox::file!["snapshots/outdated-basic.md"],
     );
-}
-
-/// The GitHub-flavoured tables in `md`: each a list of rows of cells
-/// (header first, the delimiter row left out). Asserts every row has as
-/// many cells as the header and the delimiter row is well formed.
-fn md_tables(md: &str) -> Vec<Vec<Vec<String>>> {
-    let mut tables = Vec::new();
-    let mut lines = md.lines().peekable();
-    while let Some(line) = lines.next() {
-        if !line.starts_with('|') {
-            continue;
-        }
-        let cells = |l: &str| -> Vec<String> {
-            assert!(
-                l.starts_with("| ") && l.ends_with(" |"),
-                "not a table row: {l}"
-            );
-            // `\|` is an escaped pipe inside a cell, not a separator.
-            l[1..l.len() - 1]
-                .replace("\\|", "\u{0}")
-                .split('|')
-                .map(|c| c.trim().replace('\u{0}', "\\|"))
-                .collect()
-        };
-        let header = cells(line);
-        let delimiter = lines.next().expect("a delimiter row");
-        let rule = cells(delimiter);
-        assert_eq!(rule.len(), header.len(), "{delimiter}");
-        assert!(rule.iter().all(|c| c == "---" || c == "--:"), "{delimiter}");
-        let mut rows = vec![header];
-        while let Some(l) = lines.next_if(|l| l.starts_with('|')) {
-            let row = cells(l);
-            assert_eq!(row.len(), rows[0].len(), "{l}\n{md}");
-            rows.push(row);
-        }
-        tables.push(rows);
-    }
-    tables
 }
 
 #[test]
 fn outdated_markdown_has_whole_tables_and_links_to_vet_each_release() {
     let ws = Ws::new("registry-basic");
-    let md = stdout(ws.cmd().args(["outdated", "--format", "markdown"]));
+    let md = ws
+        .cmd()
+        .args(["outdated", "--format", "markdown"])
+        .stdout(0);
     let v = ws.json(&["outdated", "--format", "json"]);
     let tables = md_tables(&md);
     assert_eq!(tables.len(), 2, "{md}");
@@ -279,11 +220,11 @@ fn outdated_markdown_has_whole_tables_and_links_to_vet_each_release() {
     // published 2025-01-01, 516 whole days before 2026-06-01.
     let q = pending.iter().find(|r| r[0] == "`q`").unwrap();
     assert_eq!((q[3].as_str(), q[4].as_str()), ("2025-01-01", "516 days"));
-    let later = stdout(
-        ws.cmd()
-            .env("CARGO_PIN_NOW", "2026-06-11T00:00:00Z")
-            .args(["outdated", "--format", "markdown"]),
-    );
+    let later = ws
+        .cmd()
+        .now("2026-06-11T00:00:00Z")
+        .args(["outdated", "--format", "markdown"])
+        .stdout(0);
     assert!(
         later.contains("| 2025-01-01 | 526 days | unvetted |"),
         "{later}"
@@ -300,11 +241,11 @@ fn outdated_markdown_has_whole_tables_and_links_to_vet_each_release() {
 fn outdated_markdown_links_nothing_for_another_registry() {
     let ws = Ws::new("registry-auth");
     ws.server.require_token("t0k3n-s3cret");
-    let md = stdout(
-        ws.cmd()
-            .env("CARGO_REGISTRIES_CORP_TOKEN", "t0k3n-s3cret")
-            .args(["outdated", "--format", "markdown"]),
-    );
+    let md = ws
+        .cmd()
+        .env("CARGO_REGISTRIES_CORP_TOKEN", "t0k3n-s3cret")
+        .args(["outdated", "--format", "markdown"])
+        .stdout(0);
     let tables = md_tables(&md);
     let pending = tables.last().unwrap();
     assert_eq!(
@@ -332,7 +273,7 @@ fn output_writes_the_report_to_a_file_and_nothing_to_stdout() {
     ] {
         std::fs::create_dir_all(ws.root.join("out")).unwrap();
         let path = ws.root.join(file);
-        let to_stdout = stdout(ws.cmd().args(args));
+        let to_stdout = ws.cmd().args(args).stdout(0);
         let out = ws
             .cmd()
             // Colour is for terminals, never for a file.
@@ -341,13 +282,7 @@ fn output_writes_the_report_to_a_file_and_nothing_to_stdout() {
             .args(args)
             .arg("--output")
             .arg(&path)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+            .output(0);
         assert!(
             out.stdout.is_empty(),
             "{args:?}: {}",
@@ -358,10 +293,10 @@ fn output_writes_the_report_to_a_file_and_nothing_to_stdout() {
         assert!(!written.is_empty() && !written.contains('\x1b'), "{args:?}");
     }
     // `-` is stdout.
-    let dash = stdout(
-        ws.cmd()
-            .args(["outdated", "--format", "json", "--output", "-"]),
-    );
+    let dash = ws
+        .cmd()
+        .args(["outdated", "--format", "json", "--output", "-"])
+        .stdout(0);
     assert_eq!(
         dash,
         std::fs::read_to_string(ws.root.join("outdated.json")).unwrap()
@@ -370,52 +305,35 @@ fn output_writes_the_report_to_a_file_and_nothing_to_stdout() {
     let out = ws
         .cmd()
         .args(["outdated", "--output", "no/such/dir/x.md"])
-        .output()
-        .unwrap();
+        .output(2);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/dir/x.md"));
 }
 
-fn schema_validator(name: &str) -> jsonschema::Validator {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("schema")
-        .join(name);
-    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    jsonschema::draft202012::meta::validate(&schema).expect("a valid 2020-12 schema");
-    jsonschema::draft202012::new(&schema).expect("schema compiles")
-}
-
-fn schema_errors(v: &jsonschema::Validator, instance: &Value) -> Vec<String> {
-    v.iter_errors(instance)
-        .map(|e| format!("{}: {e}", e.instance_path()))
-        .collect()
-}
-
 #[test]
 fn outdated_json_matches_its_schema() {
-    let v = schema_validator("outdated.schema.json");
+    let v = schema::validator("outdated.schema.json");
     let basic = Ws::new("registry-basic");
     let out = basic.json(&["outdated", "--format", "json"]);
-    let errs = schema_errors(&v, &out);
+    let errs = schema::errors(&v, &out);
     assert!(errs.is_empty(), "{errs:#?}\n{out:#}");
 
     // A requirement nothing in Cargo.lock satisfies, one in a target
     // table, and a registry that gives no publish time.
-    let index = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("registry"), index.path());
-    let q = index.path().join("1/q");
+    let index = Copy::of("registry");
+    let q = index.path("1/q");
     let text = std::fs::read_to_string(&q).unwrap();
     std::fs::write(
         &q,
         text.replace(",\"pubtime\":\"2025-01-01T00:00:00Z\"", ""),
     )
     .unwrap();
-    let ws = Ws::with_index("registry-basic", index.path());
+    let ws = Ws::with_index("registry-basic", index.root());
     let mut app = ws.read("app/Cargo.toml");
     app.push_str("xy = \"2\"\n\n[target.'cfg(unix)'.build-dependencies]\nq = \"0.5\"\n");
     ws.write("app/Cargo.toml", &app);
     let out = ws.json(&["outdated", "--format", "json"]);
-    let errs = schema_errors(&v, &out);
+    let errs = schema::errors(&v, &out);
     assert!(errs.is_empty(), "{errs:#?}\n{out:#}");
     let xy = entry(&out, "app/Cargo.toml", "xy");
     assert_eq!(
@@ -436,12 +354,12 @@ fn outdated_json_matches_its_schema() {
 
     // The corp registry: named as the workspace names it.
     let auth = Ws::new("registry-auth");
-    let out = support::json(
-        auth.cmd()
-            .env("CARGO_REGISTRIES_CORP_TOKEN", "t")
-            .args(["outdated", "--format", "json"]),
-    );
-    assert!(schema_errors(&v, &out).is_empty(), "{out:#}");
+    let out = auth
+        .cmd()
+        .env("CARGO_REGISTRIES_CORP_TOKEN", "t")
+        .args(["outdated", "--format", "json"])
+        .json(0);
+    assert!(schema::errors(&v, &out).is_empty(), "{out:#}");
     assert_eq!(out["dependencies"][0]["registry"], "corp");
 
     // The schema is strict enough to catch what the contract forbids.
@@ -494,7 +412,7 @@ fn outdated_json_matches_its_schema() {
         let mut bad = good.clone();
         mutate(&mut bad);
         assert!(
-            !schema_errors(&v, &bad).is_empty(),
+            !schema::errors(&v, &bad).is_empty(),
             "the schema accepts {what}"
         );
     }
@@ -614,7 +532,7 @@ fn a_warm_run_revalidates_and_offline_uses_the_cache() {
 #[test]
 fn offline_without_a_cache_fails_clearly() {
     let ws = Ws::new("registry-basic");
-    let out = ws.cmd().args(["outdated", "--offline"]).output().unwrap();
+    let out = ws.cmd().args(["outdated", "--offline"]).output(2);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
@@ -629,7 +547,7 @@ fn offline_without_a_cache_fails_clearly() {
 fn a_crate_the_registry_lacks_is_an_error_not_up_to_date() {
     let ws = Ws::new("registry-missing");
     for args in [&["outdated"][..], &["check", "--registry"][..]] {
-        let out = ws.cmd().args(args).output().unwrap();
+        let out = ws.cmd().args(args).output(2);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(stderr.contains("`ghost` not found"), "{stderr}");
@@ -648,8 +566,7 @@ fn registry_faults_end_in_bounded_time_with_exit_2() {
         .cmd()
         .env("CARGO_NET_RETRY", "1")
         .arg("outdated")
-        .output()
-        .unwrap();
+        .output(2);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
@@ -665,8 +582,7 @@ fn registry_faults_end_in_bounded_time_with_exit_2() {
         .env("CARGO_HTTP_TIMEOUT", "1")
         .env("CARGO_NET_RETRY", "0")
         .arg("outdated")
-        .output()
-        .unwrap();
+        .output(2);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
@@ -684,7 +600,7 @@ fn registry_faults_end_in_bounded_time_with_exit_2() {
 #[test]
 fn check_without_registry_stays_offline() {
     let ws = Ws::new("registry-basic");
-    ws.cmd().arg("check").assert().code(1);
+    ws.cmd().arg("check").code(1);
     assert!(ws.server.hits().is_empty());
 }
 
@@ -716,8 +632,7 @@ fn check_registry_reports_yanked_and_too_new_locked_versions() {
     let out = ws
         .cmd()
         .args(["check", "--registry", "--format", "json"])
-        .output()
-        .unwrap();
+        .output(1);
     assert_eq!(out.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
@@ -734,12 +649,14 @@ fn check_registry_reports_yanked_and_too_new_locked_versions() {
     assert_eq!(yanked["line"], 30);
     ws.cmd()
         .args(["check", "--registry"])
-        .assert()
         .code(1)
         .stdout_eq(snapbox::file!["snapshots/check-registry.txt"]);
 
     // Levels and exemptions apply as to any rule.
-    let v = ws.json(&["check", "--registry", "--format", "json", "-A", "too-new"]);
+    let v = ws
+        .cmd()
+        .args(["check", "--registry", "--format", "json", "-A", "too-new"])
+        .json(1);
     assert_eq!(findings(&v), triples(&[("yanked", "bravo", "0.3.1")]));
 }
 
@@ -754,7 +671,10 @@ fn check_registry_requires_vetting_of_direct_dependencies_only() {
     policy
         .push_str("\n[[vetted]]\ncrate = \"q\"\nversions = [\"0.5.0\"]\nreason = \"old friend\"\n");
     ws.write("pin.toml", &policy);
-    let v = ws.json(&["check", "--registry", "--format", "json"]);
+    let v = ws
+        .cmd()
+        .args(["check", "--registry", "--format", "json"])
+        .json(1);
     // xy is only a dependency of bravo: never asked to be vetted.
     assert_eq!(
         findings(&v),
@@ -775,8 +695,7 @@ fn allow_records_releases_keeping_comments() {
     let before = ws.read("pin.toml");
     ws.cmd()
         .args(["allow", "q@0.6.0", "alpha@1.3.0", "bravo@0.4.0", "--reason", "read the diffs"])
-        .assert()
-        .success()
+                .success()
         .stdout_eq(
             "vetted q@0.6.0 in pin.toml\nalpha@1.3.0 was already vetted in pin.toml\nvetted bravo@0.4.0 in pin.toml\n",
         );
@@ -794,7 +713,6 @@ fn allow_records_releases_keeping_comments() {
     // Again: nothing changes.
     ws.cmd()
         .args(["allow", "q@0.6.0", "--reason", "read the diffs"])
-        .assert()
         .success();
     assert_eq!(ws.read("pin.toml"), after);
 }
@@ -805,7 +723,6 @@ fn allow_creates_pin_toml() {
     std::fs::remove_file(ws.root.join("pin.toml")).unwrap();
     ws.cmd()
         .args(["allow", "cat@0.1.1", "--reason", "ours"])
-        .assert()
         .success();
     assert_eq!(
         ws.read("pin.toml"),
@@ -827,11 +744,7 @@ fn allow_refuses_releases_the_registry_does_not_have() {
         ("alpha@1.2", "not a full version"),
         ("alpha", "CRATE@VERSION"),
     ] {
-        let out = ws
-            .cmd()
-            .args(["allow", arg, "--reason", "typo"])
-            .output()
-            .unwrap();
+        let out = ws.cmd().args(["allow", arg, "--reason", "typo"]).output(2);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{arg}: {stderr}");
         assert!(stderr.contains(needle), "{arg}: {stderr}");
@@ -843,11 +756,11 @@ fn allow_refuses_releases_the_registry_does_not_have() {
 fn auth_required_registry_gets_the_token_which_never_shows() {
     let ws = Ws::new("registry-auth");
     ws.server.require_token("t0k3n-s3cret");
-    let v = support::json(
-        ws.cmd()
-            .env("CARGO_REGISTRIES_CORP_TOKEN", "t0k3n-s3cret")
-            .args(["outdated", "--format", "json"]),
-    );
+    let v = ws
+        .cmd()
+        .env("CARGO_REGISTRIES_CORP_TOKEN", "t0k3n-s3cret")
+        .args(["outdated", "--format", "json"])
+        .json(0);
     assert_eq!(entry(&v, "Cargo.toml", "alpha")["latest"], "2.0.0");
     let hits = ws.server.hits();
     assert!(
@@ -861,7 +774,7 @@ fn auth_required_registry_gets_the_token_which_never_shows() {
         if let Some(t) = token {
             c = c.env("CARGO_REGISTRIES_CORP_TOKEN", t);
         }
-        let out = c.output().unwrap();
+        let out = c.output(2);
         let stderr = String::from_utf8_lossy(&out.stderr);
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert_eq!(out.status.code(), Some(2), "{stderr}");
@@ -897,9 +810,8 @@ fn allow_then_upgrade_moves_pin_and_lock_to_the_vetted_release_only() {
     ws.write("pin.toml", "[registry]\nmin-release-age = \"7 days\"\n");
     ws.cmd()
         .args(["allow", "alpha@1.2.0", "--reason", "read the diff"])
-        .assert()
         .success();
-    ws.cmd().args(["upgrade", "alpha"]).assert().success();
+    ws.cmd().args(["upgrade", "alpha"]).success();
     assert!(ws.read("app/Cargo.toml").contains("alpha = \"=1.2.0\"\n"));
     assert!(
         ws.read("tool/Cargo.toml")
@@ -910,18 +822,11 @@ fn allow_then_upgrade_moves_pin_and_lock_to_the_vetted_release_only() {
     assert_eq!(locked(&ws, "q"), ["0.5.0"]);
     assert_eq!(locked(&ws, "bravo"), ["0.3.1"]);
     // cargo agrees the lockfile is complete.
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = std::process::Command::new(cargo)
-        .current_dir(&ws.root)
-        .env("CARGO_HOME", &ws.home)
-        .args(["update", "--workspace", "--locked"])
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
+    support::run_ok(support::cargo(Some(&ws.home)).current_dir(&ws.root).args([
+        "update",
+        "--workspace",
+        "--locked",
+    ]));
 
     // Vetting a newer release lets the next upgrade take it; a second run
     // then has nothing to do.
@@ -933,7 +838,6 @@ fn allow_then_upgrade_moves_pin_and_lock_to_the_vetted_release_only() {
             "--reason",
             "read the diff",
         ])
-        .assert()
         .success();
     let v = ws.json(&["upgrade", "--format", "json"]);
     let moves: Vec<(String, String, String)> = v["moves"]
@@ -964,7 +868,6 @@ fn upgrade_dry_run_writes_nothing() {
     let before = snapshot_tree(&ws.root);
     ws.cmd()
         .args(["upgrade", "--dry-run"])
-        .assert()
         .success()
         .stdout_eq(snapbox::file!["snapshots/upgrade-dry-run.txt"]);
     assert_eq!(before, snapshot_tree(&ws.root));
@@ -974,18 +877,14 @@ fn upgrade_dry_run_writes_nothing() {
 fn upgrade_errors_change_nothing() {
     let ws = Ws::new("registry-basic");
     let before = snapshot_tree(&ws.root);
-    let out = ws.cmd().args(["upgrade", "nosuch"]).output().unwrap();
+    let out = ws.cmd().args(["upgrade", "nosuch"]).output(2);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("`nosuch`"));
 
     // Our cache is warm, cargo's own is empty: `--offline` lets the plan
     // succeed and `cargo update --offline` fail; every file is restored.
-    ws.cmd().arg("outdated").assert().success();
-    let out = ws
-        .cmd()
-        .args(["upgrade", "alpha", "--offline"])
-        .output()
-        .unwrap();
+    ws.cmd().arg("outdated").success();
+    let out = ws.cmd().args(["upgrade", "alpha", "--offline"]).output(2);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(

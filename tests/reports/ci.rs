@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use crate::common;
+use crate::support;
 
 const TOOL_VAR: &str = "CARGO_PIN_PRE_COMMIT";
 
@@ -17,7 +17,7 @@ fn pre_commit() -> Option<PathBuf> {
         assert!(p.is_file(), "{TOOL_VAR}={} is not a file", p.display());
         return Some(p);
     }
-    let local = common::repo().join("target/pre-commit/bin/pre-commit");
+    let local = support::repo().join("target/pre-commit/bin/pre-commit");
     if local.is_file() {
         return Some(local);
     }
@@ -32,7 +32,7 @@ fn pre_commit() -> Option<PathBuf> {
 
 /// The hooks file's text.
 fn hooks() -> String {
-    std::fs::read_to_string(common::repo().join(".pre-commit-hooks.yaml")).expect("hooks file")
+    std::fs::read_to_string(support::repo().join(".pre-commit-hooks.yaml")).expect("hooks file")
 }
 
 /// `(id, entry, language)` of each hook, read line by line: the file keeps
@@ -74,7 +74,7 @@ fn binary_args(entry: &str) -> Vec<String> {
 
 #[test]
 fn every_hook_runs_cargo_pin_check_and_fails_on_findings() {
-    let cargo_toml: toml::Table = common::repo()
+    let cargo_toml: toml::Table = support::repo()
         .join("Cargo.toml")
         .to_str()
         .map(|p| std::fs::read_to_string(p).expect("Cargo.toml"))
@@ -105,11 +105,10 @@ fn every_hook_runs_cargo_pin_check_and_fails_on_findings() {
         assert_eq!(args[..2], ["pin", "check"], "{id}");
         // Run it as pre-commit does: from the repository root, no file names.
         for (fixture, code) in [("check/all-rules", 1), ("check/pinned", 0)] {
-            let out = common::bin()
+            let out = crate::bin()
                 .args(&args)
-                .current_dir(common::repo().join("fixtures").join(fixture))
-                .output()
-                .expect("run");
+                .current_dir(support::fixture(fixture))
+                .output(code);
             assert_eq!(out.status.code(), Some(code), "{id} on {fixture}");
         }
     }
@@ -145,15 +144,17 @@ fn run_pre_commit(tool: &Path, home: &Path, cwd: &Path, args: &[&str]) -> Output
         .expect("bin dir")
         .to_path_buf();
     let mut path = vec![bin_dir];
-    if let Some(cargo) = std::env::var_os("CARGO") {
-        path.extend(Path::new(&cargo).parent().map(Path::to_path_buf));
-    }
+    path.extend(Path::new(support::CARGO).parent().map(Path::to_path_buf));
     path.extend(std::env::split_paths(
         &std::env::var_os("PATH").unwrap_or_default(),
     ));
+    // pre-commit runs cargo-pin: in the fixed environment, at the report
+    // tests' instant.
+    let cache = tempfile::tempdir().expect("tempdir");
     let mut cmd = Command::new(tool);
-    common::fixed_env(&mut cmd);
+    support::fixed_env_std(&mut cmd, cache.path());
     cmd.current_dir(cwd)
+        .env("CARGO_PIN_NOW", crate::NOW)
         .env("PATH", std::env::join_paths(path).expect("PATH"))
         .env("PRE_COMMIT_HOME", home)
         .env("PRE_COMMIT_COLOR", "never")
@@ -170,7 +171,7 @@ fn pre_commit_accepts_the_hooks_and_runs_them() {
     };
     let out = Command::new(&tool)
         .arg("validate-manifest")
-        .arg(common::repo().join(".pre-commit-hooks.yaml"))
+        .arg(support::repo().join(".pre-commit-hooks.yaml"))
         .output()
         .expect("run pre-commit");
     assert!(
@@ -191,7 +192,7 @@ fn pre_commit_accepts_the_hooks_and_runs_them() {
 
     for (fixture, passes) in [("check/all-rules", false), ("check/pinned", true)] {
         let project = tmp.path().join(fixture.replace('/', "-"));
-        common::copy_dir(&common::repo().join("fixtures").join(fixture), &project);
+        support::copy_dir(&support::fixture(fixture), &project);
         std::fs::write(project.join("README.md"), "# a project\n").expect("write");
         git_repo(&project, fixture);
         let out = run_pre_commit(
@@ -242,7 +243,7 @@ fn pre_commit_accepts_the_hooks_and_runs_them() {
 /// The fenced blocks of the README's "CI integration" section, with their
 /// info string.
 fn readme_ci_blocks() -> Vec<(String, String)> {
-    let readme = std::fs::read_to_string(common::repo().join("README.md")).expect("README");
+    let readme = std::fs::read_to_string(support::repo().join("README.md")).expect("README");
     let start = readme
         .find("\n## CI integration")
         .expect("a CI integration section");
@@ -293,13 +294,12 @@ fn readme_ci_recipes_use_this_version_and_real_options() {
             .replace("\"$GITHUB_STEP_SUMMARY\"", "summary.md");
         let args: Vec<&str> = command.split_whitespace().skip(1).collect();
         for (fixture, code) in [("check/all-rules", 1), ("check/pinned", 0)] {
-            let out = common::bin()
+            let out = crate::bin()
                 .args(&args)
                 .arg("--manifest-path")
-                .arg(common::fixture(fixture))
+                .arg(support::fixture_manifest(fixture))
                 .current_dir(out_dir.path())
-                .output()
-                .expect("run");
+                .output(code);
             assert_eq!(
                 out.status.code(),
                 Some(code),

@@ -1,32 +1,36 @@
 //! What holds for every format: the exit code, and `--output`.
 
-use crate::common;
+use crate::{support, workspaces};
 
 const FORMATS: [&str; 5] = ["human", "json", "markdown", "sarif", "github"];
 
 #[test]
 fn exit_code_does_not_depend_on_the_format() {
-    for (what, ws) in common::variants() {
-        let json = common::check(&ws.manifest(), &["--format", "json"]);
-        let expected = json.status.code();
-        let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    for (what, ws) in workspaces::variants() {
+        // Asserts the exit code is 1 exactly when there is a deny finding.
+        let report = crate::check_json(&ws.manifest(), &[]);
         let deny = report["summary"]["deny"].as_u64().expect("deny");
-        assert_eq!(expected, Some(if deny > 0 { 1 } else { 0 }), "{what}");
+        let expected = if deny > 0 { 1 } else { 0 };
+        assert_eq!(support::check_code(&report), expected, "{what}");
         for format in FORMATS {
-            let out = common::check(&ws.manifest(), &["--format", format]);
-            assert_eq!(out.status.code(), expected, "{what}: --format {format}");
+            let out = crate::check(&ws.manifest(), &["--format", format], expected);
+            assert_eq!(
+                out.status.code(),
+                Some(expected),
+                "{what}: --format {format}"
+            );
         }
     }
 }
 
 #[test]
 fn output_writes_the_file_and_nothing_to_stdout() {
-    let manifest = common::fixture("check/all-rules");
+    let manifest = support::fixture_manifest("check/all-rules");
     let dir = tempfile::tempdir().expect("tempdir");
     for format in FORMATS {
-        let stdout = common::check(&manifest, &["--format", format]);
+        let stdout = crate::check(&manifest, &["--format", format], 1);
         let file = dir.path().join(format!("report.{format}"));
-        let out = common::check(
+        let out = crate::check(
             &manifest,
             &[
                 "--format",
@@ -34,6 +38,7 @@ fn output_writes_the_file_and_nothing_to_stdout() {
                 "--output",
                 file.to_str().expect("utf-8"),
             ],
+            1,
         );
         assert_eq!(out.status.code(), stdout.status.code(), "{format}");
         assert!(
@@ -57,7 +62,7 @@ fn output_writes_the_file_and_nothing_to_stdout() {
 
 #[test]
 fn output_replaces_an_existing_file_and_dash_is_stdout() {
-    let manifest = common::fixture("check/all-rules");
+    let manifest = support::fixture_manifest("check/all-rules");
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("report.md");
     std::fs::write(
@@ -65,7 +70,7 @@ fn output_replaces_an_existing_file_and_dash_is_stdout() {
         "old report, much longer than nothing at all ".repeat(500),
     )
     .expect("write");
-    common::check(
+    crate::check(
         &manifest,
         &[
             "--format",
@@ -73,36 +78,36 @@ fn output_replaces_an_existing_file_and_dash_is_stdout() {
             "--output",
             file.to_str().expect("utf-8"),
         ],
+        1,
     );
     let text = std::fs::read_to_string(&file).expect("read");
     assert!(text.starts_with("## "), "{text}");
     assert!(!text.contains("old report"));
-    let dash = common::check(&manifest, &["--format", "markdown", "--output", "-"]);
+    let dash = crate::check(&manifest, &["--format", "markdown", "--output", "-"], 1);
     assert_eq!(String::from_utf8_lossy(&dash.stdout), text);
 }
 
 #[test]
 fn output_into_a_missing_directory_is_an_error() {
-    let out = common::bin()
+    let out = crate::bin()
         .args(["pin", "check", "--manifest-path"])
-        .arg(common::fixture("check/all-rules"))
+        .arg(support::fixture_manifest("check/all-rules"))
         .args([
             "--format",
             "sarif",
             "--output",
             "/nonexistent/dir/report.sarif",
         ])
-        .output()
-        .expect("run");
+        .output(2);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("/nonexistent/dir/report.sarif"), "{err}");
 }
 
 /// Every workspace variant, plus one with 2,000 findings.
-fn with_a_long_one() -> Vec<(String, common::Copy)> {
-    let mut all = common::variants();
-    all.push(("2,000 findings".into(), common::big(2000)));
+fn with_a_long_one() -> Vec<(String, support::Copy)> {
+    let mut all = workspaces::variants();
+    all.push(("2,000 findings".into(), workspaces::big(2000)));
     all
 }
 
@@ -133,9 +138,10 @@ fn unescape(s: &str) -> String {
 #[test]
 fn github_prints_one_well_formed_annotation_per_finding() {
     for (what, ws) in with_a_long_one() {
-        let json = common::check_json(&ws.manifest(), &[]);
+        let json = crate::check_json(&ws.manifest(), &[]);
         let findings = json["findings"].as_array().expect("findings");
-        let out = common::check(&ws.manifest(), &["--format", "github"]);
+        let code = support::check_code(&json);
+        let out = crate::check(&ws.manifest(), &["--format", "github"], code);
         let text = String::from_utf8(out.stdout).expect("UTF-8");
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), findings.len(), "{what}");
@@ -188,59 +194,24 @@ fn github_prints_one_well_formed_annotation_per_finding() {
     }
 }
 
-/// The tables of a Markdown text: runs of lines starting with `|`.
-fn tables(text: &str) -> Vec<Vec<&str>> {
-    let mut out: Vec<Vec<&str>> = Vec::new();
-    let mut in_table = false;
-    for line in text.lines() {
-        if line.starts_with('|') {
-            if !in_table {
-                out.push(Vec::new());
-            }
-            out.last_mut().expect("a table").push(line);
-            in_table = true;
-        } else {
-            in_table = false;
-        }
-    }
-    out
-}
-
-/// Cell separators: `|` not escaped by a backslash.
-fn pipes(line: &str) -> usize {
-    line.replace("\\\\", "")
-        .replace("\\|", "")
-        .matches('|')
-        .count()
-}
-
 #[test]
 fn markdown_has_proper_tables_and_collapses_when_long() {
     for (what, ws) in with_a_long_one() {
-        let json = common::check_json(&ws.manifest(), &[]);
+        let json = crate::check_json(&ws.manifest(), &[]);
         let findings = json["findings"].as_array().expect("findings");
-        let out = common::check(&ws.manifest(), &["--format", "markdown"]);
+        let code = support::check_code(&json);
+        let out = crate::check(&ws.manifest(), &["--format", "markdown"], code);
         let text = String::from_utf8(out.stdout).expect("UTF-8");
         let deny = json["summary"]["deny"].as_u64().expect("deny");
         let headline = text.lines().next().expect("a headline");
         assert!(headline.starts_with("## "), "{what}: {headline}");
         assert_eq!(headline.contains("❌"), deny > 0, "{what}: {headline}");
         let mut finding_rows = 0;
-        for table in tables(&text) {
-            assert!(table.len() >= 3, "{what}: a table without rows: {table:?}");
-            let columns = pipes(table[0]);
-            let delimiter: Vec<&str> = table[1].trim_matches('|').split('|').collect();
-            assert_eq!(delimiter.len() + 1, columns, "{what}: {}", table[1]);
-            assert!(
-                delimiter.iter().all(|c| ["---", "--:"].contains(&c.trim())),
-                "{what}: {}",
-                table[1]
-            );
-            for row in &table[2..] {
-                assert_eq!(pipes(row), columns, "{what}: {row}");
-            }
-            if table[0].starts_with("| file:line |") {
-                finding_rows += table.len() - 2;
+        // Each table well formed: a delimiter row, rows, as many cells in
+        // every row as in the header (`md_tables` asserts it).
+        for table in support::md_tables(&text) {
+            if table[0][0] == "file:line" {
+                finding_rows += table.len() - 1;
             }
         }
         let dependency_findings = findings.iter().filter(|f| !f["name"].is_null()).count();
@@ -260,15 +231,14 @@ fn markdown_has_proper_tables_and_collapses_when_long() {
 
 #[test]
 fn markdown_links_files_to_the_commit_in_github_actions() {
-    let ws = common::Copy::of("check/all-rules");
-    let out = common::bin()
+    let ws = support::Copy::of("check/all-rules");
+    let out = crate::bin()
         .args(["pin", "check", "--format", "markdown", "--manifest-path"])
         .arg(ws.manifest())
         .env("GITHUB_SERVER_URL", "https://github.example")
         .env("GITHUB_REPOSITORY", "o/r")
         .env("GITHUB_SHA", "abc123")
-        .output()
-        .expect("run");
+        .output(1);
     let text = String::from_utf8(out.stdout).expect("UTF-8");
     assert!(
         text.contains(
@@ -277,6 +247,6 @@ fn markdown_links_files_to_the_commit_in_github_actions() {
         "{text}"
     );
     // Without GitHub's variables, no links.
-    let plain = common::check(&ws.manifest(), &["--format", "markdown"]);
+    let plain = crate::check(&ws.manifest(), &["--format", "markdown"], 1);
     assert!(!String::from_utf8_lossy(&plain.stdout).contains("/blob/"));
 }

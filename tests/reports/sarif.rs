@@ -8,7 +8,7 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-use crate::common;
+use crate::{support, workspaces};
 
 /// GH1004's limit on results in one run.
 const GH1004_RESULTS: usize = 1000;
@@ -25,7 +25,7 @@ fn multitool() -> Option<PathBuf> {
         return Some(p);
     }
     // Where .ci/run installs it, for a local run after .ci/run.
-    let local = common::repo()
+    let local = support::repo()
         .join("target/npm/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool");
     if cfg!(target_os = "linux") && local.is_file() {
         return Some(local);
@@ -56,7 +56,7 @@ struct Problem {
 fn validate(tool: &Path, files: &[PathBuf]) -> Vec<Problem> {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("validation.sarif");
-    let config = common::repo().join("tests/reports/sarif-validate.xml");
+    let config = support::repo().join("tests/reports/sarif-validate.xml");
     let run = Command::new(tool)
         .arg("validate")
         .args(files)
@@ -135,7 +135,8 @@ fn validate(tool: &Path, files: &[PathBuf]) -> Vec<Problem> {
 
 /// `check --format sarif --output FILE`, and the same check as JSON.
 fn sarif_and_json(manifest: &Path, file: &Path) -> (Value, Value) {
-    let out = common::check(
+    let json = crate::check_json(manifest, &[]);
+    let out = crate::check(
         manifest,
         &[
             "--format",
@@ -143,17 +144,18 @@ fn sarif_and_json(manifest: &Path, file: &Path) -> (Value, Value) {
             "--output",
             file.to_str().expect("utf-8"),
         ],
+        support::check_code(&json),
     );
     assert!(out.stdout.is_empty());
     let sarif = serde_json::from_slice(&std::fs::read(file).expect("--output wrote the file"))
         .expect("SARIF is JSON");
-    (sarif, common::check_json(manifest, &[]))
+    (sarif, json)
 }
 
 /// Every workspace variant, plus one with 2,000 findings.
-fn workspaces() -> Vec<(String, common::Copy)> {
-    let mut all = common::variants();
-    all.push(("2,000 findings".into(), common::big(2000)));
+fn workspaces() -> Vec<(String, support::Copy)> {
+    let mut all = workspaces::variants();
+    all.push(("2,000 findings".into(), workspaces::big(2000)));
     all
 }
 
@@ -216,7 +218,7 @@ fn one_result_per_finding_at_its_place() {
 
 #[test]
 fn fingerprints_survive_lines_added_above() {
-    let ws = common::Copy::of("check/all-rules");
+    let ws = support::Copy::of("check/all-rules");
     let file = ws.root().join("out.sarif");
     let (before, _) = sarif_and_json(&ws.manifest(), &file);
     let app = ws.root().join("app/Cargo.toml");
@@ -305,7 +307,7 @@ fn the_validator_catches_broken_sarif() {
     };
     let dir = tempfile::tempdir().expect("tempdir");
     let good = dir.path().join("good.sarif");
-    let (sarif, _) = sarif_and_json(&common::fixture("check/all-rules"), &good);
+    let (sarif, _) = sarif_and_json(&support::fixture_manifest("check/all-rules"), &good);
     type Break = fn(&mut Value);
     let breaks: [(&str, Break, &str); 3] = [
         (

@@ -6,32 +6,17 @@
 //! it, so that the repository-relative paths are the same wherever the
 //! tests run; its absolute path is redacted as `[ROOT]`.
 
-use std::path::Path;
-
-use crate::common::{self, Copy};
+use crate::support::{Copy, assert_in_versioned as assert_in};
+use crate::workspaces;
 
 /// `all-rules` at `rust/` in a repository.
 fn all_rules() -> Copy {
-    let c = Copy::empty("rust");
-    std::fs::create_dir(c.dir.path().join(".git")).expect(".git");
-    common::copy_dir(&common::repo().join("fixtures/check/all-rules"), c.root());
-    c
+    workspaces::all_rules_in_a_repo()
 }
 
-fn assert_in(root: &Path) -> snapbox::Assert {
-    let mut r = snapbox::Redactions::new();
-    r.insert("[ROOT]", root.to_path_buf()).expect("redaction");
-    r.insert("[VERSION]", env!("CARGO_PKG_VERSION"))
-        .expect("redaction");
-    snapbox::Assert::new()
-        .action_env("SNAPSHOTS")
-        .redact_with(r)
-        // Backslashes are Markdown escapes here, not Windows paths.
-        .normalize_paths(false)
-}
-
+/// `check --format FORMAT` on `ws`, which has deny-level findings.
 fn report(ws: &Copy, format: &str) -> String {
-    let out = common::check(&ws.manifest(), &["--format", format]);
+    let out = crate::check(&ws.manifest(), &["--format", format], 1);
     assert_eq!(out.status.code(), Some(1));
     String::from_utf8(out.stdout).expect("UTF-8")
 }
@@ -65,7 +50,7 @@ fn sarif_all_rules() {
 
 #[test]
 fn markdown_and_github_escape_hostile_text() {
-    let ws = common::hostile();
+    let ws = workspaces::hostile();
     assert_in(ws.dir.path()).eq(
         report(&ws, "markdown"),
         snapbox::file!["../snapshots/check-hostile.md"],

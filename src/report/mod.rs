@@ -72,7 +72,7 @@ impl Format {
     /// What the format is for, for `--help`.
     pub fn help(self) -> &'static str {
         match self {
-            Format::Human => "Tables for a terminal (with --dry-run: the unified diff first)",
+            Format::Human => "Tables for a terminal",
             Format::Json => "One JSON object (schema_version 1; schemas in schema/)",
             Format::Markdown => "A page for a pull-request comment or a CI job summary",
             Format::Sarif => "SARIF 2.1.0, for code scanning",

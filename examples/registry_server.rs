@@ -6,6 +6,9 @@
 //! http://127.0.0.1:PORT/
 //! ```
 
+// The print lints guard the library; this is a command-line tool: it prints where it listens.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 #[path = "../tests/support/server.rs"]
 mod server;
 

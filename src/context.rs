@@ -199,7 +199,7 @@ fn parse_now(s: &str) -> Result<Timestamp> {
 }
 
 /// The UTC date of `ts`.
-pub fn today(ts: Timestamp) -> jiff::civil::Date {
+pub(crate) fn today(ts: Timestamp) -> jiff::civil::Date {
     ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).date()
 }
 

@@ -1,5 +1,5 @@
 //! The `cargo-pin` binary: `cargo pin <command>`. All logic is in the library.
 
 fn main() -> std::process::ExitCode {
-    cargo_pin::cli::main_with_args(std::env::args_os().collect())
+    cargo_pin::main_with_args(std::env::args_os().collect())
 }

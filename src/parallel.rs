@@ -5,7 +5,7 @@
 /// `f` over `items`, results in order, on up to `threads` threads; done
 /// in this thread when there are too few items to be worth it. `None`
 /// when a worker panicked.
-pub fn map_chunked<'a, T: Sync, R: Send>(
+pub(crate) fn map_chunked<'a, T: Sync, R: Send>(
     items: &'a [T],
     threads: usize,
     f: impl Fn(&'a T) -> R + Sync,

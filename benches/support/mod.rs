@@ -10,7 +10,7 @@
 #[path = "../../examples/gen-workspace/fallback.rs"]
 mod fallback;
 #[path = "../../examples/gen-workspace/synth.rs"]
-pub mod synth;
+pub(crate) mod synth;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -21,21 +21,21 @@ use cargo_pin::workspace::manifest::{self, Manifest};
 use cargo_pin::workspace::toolchain::Toolchain;
 
 /// The workspace sizes of issue 7, in members.
-pub const SIZES: [usize; 4] = [10, 100, 400, 1000];
+pub(crate) const SIZES: [usize; 4] = [10, 100, 400, 1000];
 
 /// Dependency entries per member, as in the issue's 400 × 30 ≈ 12,000.
-pub const DEPS: usize = 30;
+pub(crate) const DEPS: usize = 30;
 
 /// The seed every benchmark uses.
-pub const SEED: u64 = 7;
+pub(crate) const SEED: u64 = 7;
 
 /// Where the generated files are said to live when they are only parsed.
-pub const ROOT: &str = "/bench-ws";
+pub(crate) const ROOT: &str = "/bench-ws";
 
 /// Criterion settings that keep a full `cargo bench` run within minutes on
 /// two cores: fewer samples than the default, still enough for a stable
 /// median on these (millisecond-scale) workloads.
-pub fn config() -> criterion::Criterion {
+pub(crate) fn config() -> criterion::Criterion {
     criterion::Criterion::default()
         .sample_size(20)
         .warm_up_time(Duration::from_millis(500))
@@ -44,7 +44,7 @@ pub fn config() -> criterion::Criterion {
 }
 
 /// A generated workspace of `members` members, as files.
-pub fn generate(members: usize) -> synth::Workspace {
+pub(crate) fn generate(members: usize) -> synth::Workspace {
     let pool = synth::Pool::builtin(SEED, synth::pool_size(members));
     synth::generate(
         &pool,
@@ -58,7 +58,7 @@ pub fn generate(members: usize) -> synth::Workspace {
 
 /// The manifests of a generated workspace at `root` as `(path, rel, text)`,
 /// root manifest first.
-pub fn manifest_texts(ws: &synth::Workspace, root: &Path) -> Vec<(PathBuf, String, String)> {
+pub(crate) fn manifest_texts(ws: &synth::Workspace, root: &Path) -> Vec<(PathBuf, String, String)> {
     ws.files
         .iter()
         .filter(|(rel, _)| rel.ends_with("Cargo.toml"))
@@ -68,7 +68,7 @@ pub fn manifest_texts(ws: &synth::Workspace, root: &Path) -> Vec<(PathBuf, Strin
 
 /// Writes a generated workspace under `root` (for `fix`, which reads
 /// Cargo.lock from disk when it relocks git pins).
-pub fn write(ws: &synth::Workspace, root: &Path) {
+pub(crate) fn write(ws: &synth::Workspace, root: &Path) {
     for (rel, text) in &ws.files {
         let path = root.join(rel);
         std::fs::create_dir_all(path.parent().expect("a file has a folder")).expect("mkdir");
@@ -77,7 +77,7 @@ pub fn write(ws: &synth::Workspace, root: &Path) {
 }
 
 /// The lockfile text of a generated workspace.
-pub fn lock_text(ws: &synth::Workspace) -> &str {
+pub(crate) fn lock_text(ws: &synth::Workspace) -> &str {
     ws.files
         .iter()
         .find(|(rel, _)| rel == "Cargo.lock")
@@ -86,7 +86,7 @@ pub fn lock_text(ws: &synth::Workspace) -> &str {
 }
 
 /// Every registry requirement string as written, in document order.
-pub fn requirements(manifests: &[Manifest]) -> Vec<String> {
+pub(crate) fn requirements(manifests: &[Manifest]) -> Vec<String> {
     manifests
         .iter()
         .flat_map(|m| &m.deps)
@@ -100,7 +100,7 @@ pub fn requirements(manifests: &[Manifest]) -> Vec<String> {
 }
 
 /// Parses every manifest, as `Workspace::load` does after `cargo metadata`.
-pub fn parse_manifests(texts: &[(PathBuf, String, String)]) -> Vec<Manifest> {
+pub(crate) fn parse_manifests(texts: &[(PathBuf, String, String)]) -> Vec<Manifest> {
     texts
         .iter()
         .map(|(p, rel, text)| {
@@ -112,7 +112,7 @@ pub fn parse_manifests(texts: &[(PathBuf, String, String)]) -> Vec<Manifest> {
 /// The workspace as `check` and `fix` see it, said to be at `root`. The
 /// generated workspace has no toolchain file; a pinned one keeps that
 /// finding out of the numbers.
-pub fn workspace(ws: &synth::Workspace, root: &Path) -> Workspace {
+pub(crate) fn workspace(ws: &synth::Workspace, root: &Path) -> Workspace {
     let manifests = parse_manifests(&manifest_texts(ws, root));
     Workspace {
         root: root.to_path_buf(),

@@ -8,7 +8,7 @@
 //! Checksums are not listed; the generator derives stand-ins from the seed.
 
 /// `(name, newest release, newest release of an older incompatible line)`.
-pub const CRATES: &[(&str, &str, &str)] = &[
+pub(crate) const CRATES: &[(&str, &str, &str)] = &[
     ("accesskit_winit", "0.34.2", "0.33.2"),
     ("actix-web", "4.18.1", "3.3.3"),
     ("anyhow", "1.0.104", ""),

@@ -23,7 +23,7 @@ struct IndexLine {
 
 /// Unpacks a `.tar.zst` snapshot into `dir` with the system's `zstd` and
 /// `tar` (both present wherever the snapshot is).
-pub fn unpack(archive: &Path, dir: &Path) -> Result<()> {
+pub(crate) fn unpack(archive: &Path, dir: &Path) -> Result<()> {
     let mut zstd = Command::new("zstd")
         .arg("-dc")
         .arg(archive)
@@ -113,7 +113,7 @@ fn read_crate(path: &Path) -> Result<Option<Crate>> {
 /// Up to `max` crates from the index at `dir`, in an order shuffled by
 /// `seed` (which decides which are "popular"). Only the files needed are
 /// read.
-pub fn pool_from_dir(
+pub(crate) fn pool_from_dir(
     dir: &Path,
     seed: u64,
     max: usize,

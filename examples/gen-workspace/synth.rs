@@ -20,7 +20,7 @@ use semver::{Version, VersionReq};
 
 /// One locked release of a crate.
 #[derive(Debug, Clone)]
-pub struct Release {
+pub(crate) struct Release {
     pub version: Version,
     /// The index's `cksum`, or a stand-in derived from the seed.
     pub checksum: String,
@@ -28,7 +28,7 @@ pub struct Release {
 
 /// A crate the members may depend on.
 #[derive(Debug, Clone)]
-pub struct Crate {
+pub(crate) struct Crate {
     pub name: String,
     /// The newest release.
     pub newest: Release,
@@ -40,14 +40,14 @@ pub struct Crate {
 /// The crates to draw from, most "popular" first (members pick low indices
 /// more often), and where they came from.
 #[derive(Debug, Clone)]
-pub struct Pool {
+pub(crate) struct Pool {
     pub crates: Vec<Crate>,
     pub origin: String,
 }
 
 impl Pool {
     /// The built-in list (see `fallback.rs`), checksums derived from `seed`.
-    pub fn builtin(seed: u64, max: usize) -> Pool {
+    pub(crate) fn builtin(seed: u64, max: usize) -> Pool {
         let mut rng = Rng::new(seed ^ 0xC0FF_EE00);
         let mut crates: Vec<Crate> = super::fallback::CRATES
             .iter()
@@ -74,7 +74,7 @@ impl Pool {
 
 /// What to generate.
 #[derive(Debug, Clone)]
-pub struct Params {
+pub(crate) struct Params {
     pub members: usize,
     /// Dependency entries per member, all tables together.
     pub deps: usize,
@@ -83,20 +83,20 @@ pub struct Params {
 
 /// How many crates a workspace of `members` members should draw from: the
 /// lockfile grows with the workspace, as it does in real ones.
-pub fn pool_size(members: usize) -> usize {
+pub(crate) fn pool_size(members: usize) -> usize {
     (members * 2).max(64)
 }
 
 /// A generated workspace: files by path relative to the root, and counts.
 #[derive(Debug, Clone, Default)]
-pub struct Workspace {
+pub(crate) struct Workspace {
     pub files: Vec<(String, String)>,
     pub stats: Stats,
 }
 
 /// Counts over a generated workspace, written to `gen.json` beside it.
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct Stats {
+pub(crate) struct Stats {
     pub members: usize,
     /// Dependency entries in all manifests (members and root).
     pub entries: usize,
@@ -118,14 +118,14 @@ pub struct Stats {
 /// A small, seeded PRNG (SplitMix64): deterministic across platforms and
 /// releases, which `rand` does not promise.
 #[derive(Debug, Clone)]
-pub struct Rng(u64);
+pub(crate) struct Rng(u64);
 
 impl Rng {
-    pub fn new(seed: u64) -> Rng {
+    pub(crate) fn new(seed: u64) -> Rng {
         Rng(seed)
     }
 
-    pub fn next_u64(&mut self) -> u64 {
+    pub(crate) fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -134,24 +134,24 @@ impl Rng {
     }
 
     /// Uniform in `0..n` (`n > 0`).
-    pub fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next_u64() % n as u64) as usize
     }
 
     /// True with probability `percent`/100.
-    pub fn chance(&mut self, percent: u64) -> bool {
+    pub(crate) fn chance(&mut self, percent: u64) -> bool {
         self.next_u64() % 100 < percent
     }
 
     /// An index in `0..n` skewed towards 0: a few crates are used by almost
     /// every member, most by a few, as in real workspaces.
-    pub fn skewed(&mut self, n: usize) -> usize {
+    pub(crate) fn skewed(&mut self, n: usize) -> usize {
         let u = (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
         ((u * u * n as f64) as usize).min(n - 1)
     }
 
     /// Picks by weight: `weights[i]` is the chance of `i` among their sum.
-    pub fn weighted(&mut self, weights: &[u64]) -> usize {
+    pub(crate) fn weighted(&mut self, weights: &[u64]) -> usize {
         let total: u64 = weights.iter().sum();
         let mut x = self.next_u64() % total;
         for (i, w) in weights.iter().enumerate() {
@@ -163,7 +163,7 @@ impl Rng {
         weights.len() - 1
     }
 
-    pub fn hex(&mut self, len: usize) -> String {
+    pub(crate) fn hex(&mut self, len: usize) -> String {
         let mut s = String::with_capacity(len);
         while s.len() < len {
             let _ = write!(s, "{:016x}", self.next_u64());
@@ -172,7 +172,7 @@ impl Rng {
         s
     }
 
-    pub fn shuffle<T>(&mut self, v: &mut [T]) {
+    pub(crate) fn shuffle<T>(&mut self, v: &mut [T]) {
         for i in (1..v.len()).rev() {
             v.swap(i, self.below(i + 1));
         }
@@ -352,7 +352,7 @@ fn git_url(id: usize) -> String {
 }
 
 /// Generates the workspace. Panics only on an empty pool.
-pub fn generate(pool: &Pool, p: &Params) -> Workspace {
+pub(crate) fn generate(pool: &Pool, p: &Params) -> Workspace {
     assert!(!pool.crates.is_empty(), "the crate pool is empty");
     let n_crates = pool.crates.len();
     let mut rng = Rng::new(p.seed);

@@ -3,8 +3,8 @@
 
 pub mod check;
 pub mod finding;
-pub mod outdated;
+pub(crate) mod outdated;
 pub mod policy;
-pub mod registry_check;
-pub mod release;
+pub(crate) mod registry_check;
+pub(crate) mod release;
 pub mod rule;

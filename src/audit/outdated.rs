@@ -19,7 +19,7 @@ use crate::workspace::{DepAt, Workspace};
 /// One registry requirement and the releases newer than its locked one.
 /// Field names are the JSON contract.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Entry {
+pub(crate) struct Entry {
     pub manifest: String,
     pub line: usize,
     pub table: String,
@@ -44,7 +44,7 @@ pub struct Entry {
 
 /// One release newer than the locked one.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct ReleaseEntry {
+pub(crate) struct ReleaseEntry {
     pub version: String,
     /// RFC 3339, or null when the registry does not say.
     pub published: Option<String>,
@@ -54,7 +54,7 @@ pub struct ReleaseEntry {
 
 impl Entry {
     /// The newest release newer than `locked` that is vetted.
-    pub fn newest_vetted(&self) -> Option<&ReleaseEntry> {
+    pub(crate) fn newest_vetted(&self) -> Option<&ReleaseEntry> {
         self.releases
             .iter()
             .rev()
@@ -64,7 +64,9 @@ impl Entry {
 
 /// The requirements `outdated` reports: every registry dependency as
 /// written (exact pins included), not inherited, path, git or `[patch]`.
-pub fn requirements(ws: &Workspace) -> impl Iterator<Item = (DepAt, &Manifest, &Dependency)> {
+pub(crate) fn requirements(
+    ws: &Workspace,
+) -> impl Iterator<Item = (DepAt, &Manifest, &Dependency)> {
     ws.deps().filter(|(_, _, d)| {
         matches!(d.source, DepSource::Registry { .. }) && d.kind != TableKind::Patch
     })
@@ -78,7 +80,7 @@ fn registry_name(dep: &Dependency) -> Option<&str> {
 }
 
 /// Fetches what `outdated` needs and builds its entries.
-pub fn run(
+pub(crate) fn run(
     ws: &Workspace,
     policy: &Policy,
     sources: &mut Sources,
@@ -99,7 +101,7 @@ pub fn run(
 
 /// Builds the entries from fetched data; `regs` holds each requirement's
 /// registry, in [`requirements`] order.
-pub fn entries(
+pub(crate) fn entries(
     ws: &Workspace,
     policy: &Policy,
     regs: &[Registry],

@@ -22,7 +22,7 @@ use crate::workspace::manifest::{DepSource, TableKind};
 
 /// Fetches every locked registry package and returns the registry
 /// findings, before levels and exemptions apply.
-pub fn run(
+pub(crate) fn run(
     ws: &Workspace,
     policy: &Policy,
     sources: &mut Sources,

@@ -14,7 +14,7 @@ use crate::workspace::Workspace;
 /// applies, in this order, is a release's status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Status {
+pub(crate) enum Status {
     /// Withdrawn from the registry.
     Yanked,
     /// A semver prerelease (`2.0.0-rc.1`).
@@ -30,7 +30,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Status::Yanked => "yanked",
             Status::Prerelease => "prerelease",
@@ -51,7 +51,7 @@ impl std::fmt::Display for Status {
 /// Everything a release's status depends on besides the release: the
 /// clock, the cooldown, the workspace's Rust and the policy's vetting.
 #[derive(Debug, Clone, Copy)]
-pub struct Criteria<'a> {
+pub(crate) struct Criteria<'a> {
     pub now: Timestamp,
     pub cooldown: Option<SignedDuration>,
     pub rust_version: Option<&'a semver::Version>,
@@ -62,7 +62,7 @@ impl<'a> Criteria<'a> {
     /// The criteria for releases of `registry` used by `ws`: the cooldown
     /// is pin.toml's `min-release-age`, else cargo's minimum publish age
     /// for that registry.
-    pub fn new(
+    pub(crate) fn new(
         ws: &'a Workspace,
         policy: &'a Policy,
         registry: &Registry,
@@ -77,7 +77,7 @@ impl<'a> Criteria<'a> {
     }
 
     /// The status of `release` of crate `krate`.
-    pub fn status(&self, krate: &str, release: &Release) -> Status {
+    pub(crate) fn status(&self, krate: &str, release: &Release) -> Status {
         if release.yanked {
             Status::Yanked
         } else if !release.version.pre.is_empty() {
@@ -97,7 +97,7 @@ impl<'a> Criteria<'a> {
 
     /// Younger than the cooldown? A release whose registry gives no
     /// publish time cannot be judged young, and is not.
-    pub fn too_new(&self, release: &Release) -> bool {
+    pub(crate) fn too_new(&self, release: &Release) -> bool {
         match (self.cooldown, release.pubtime) {
             (Some(cooldown), Some(t)) => self.now.duration_since(t) < cooldown,
             _ => false,
@@ -105,14 +105,14 @@ impl<'a> Criteria<'a> {
     }
 
     /// How long ago `release` was published, for messages.
-    pub fn age(&self, release: &Release) -> Option<SignedDuration> {
+    pub(crate) fn age(&self, release: &Release) -> Option<SignedDuration> {
         release.pubtime.map(|t| self.now.duration_since(t))
     }
 }
 
 /// The newest release that is neither yanked nor a prerelease, by semver
 /// order (not publish order). `releases` is in semver order.
-pub fn latest(releases: &[Release]) -> Option<&Release> {
+pub(crate) fn latest(releases: &[Release]) -> Option<&Release> {
     releases
         .iter()
         .rev()
@@ -120,7 +120,7 @@ pub fn latest(releases: &[Release]) -> Option<&Release> {
 }
 
 /// A duration as a person says it: `3 days`, `5 hours`, `12 minutes`.
-pub fn human_age(d: SignedDuration) -> String {
+pub(crate) fn human_age(d: SignedDuration) -> String {
     let secs = d.as_secs();
     let (n, unit) = if secs >= 2 * 86_400 {
         (secs / 86_400, "days")
@@ -148,7 +148,7 @@ mod tests {
 
     #[test]
     fn statuses_apply_in_order() {
-        let policy = crate::audit::policy::Policy::parse(
+        let policy = Policy::parse(
             "pin.toml",
             "[[vetted]]\ncrate = \"a\"\nversions = [\"1.0.0\", \"1.1.0\", \"1.2.0\", \"2.0.0-rc.1\"]\nreason = \"r\"\n",
         )

@@ -5,14 +5,14 @@
 //! A release the registry does not have (or has yanked) is refused: a
 //! typo must not become a vetting.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{Result, anyhow, bail};
 use semver::Version;
 use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, value};
 
-use crate::audit::policy::{self, Policy};
+use crate::audit::policy::Policy;
 use crate::change::{ChangeSet, FileChange};
 use crate::registry::Progress;
 use crate::registry::sources::Sources;
@@ -22,7 +22,7 @@ use crate::workspace::manifest::DepSource;
 
 /// One `CRATE@VERSION` from the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CrateVersion {
+pub(crate) struct CrateVersion {
     pub krate: String,
     pub version: Version,
 }
@@ -47,20 +47,15 @@ impl std::str::FromStr for CrateVersion {
 
 /// What `allow` did to one release.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Recorded {
+pub(crate) struct Recorded {
     pub release: CrateVersion,
     /// False when pin.toml already vetted it.
     pub added: bool,
 }
 
-/// The policy file `allow` writes: `--policy`, else pin.toml at the root.
-pub fn policy_path(ws: &Workspace, explicit: Option<&Path>) -> PathBuf {
-    explicit.map_or_else(|| ws.root.join(policy::FILE_NAME), Path::to_path_buf)
-}
-
 /// Checks each release exists in its registry, then records them all in
 /// the policy file at `path` (created if missing), atomically.
-pub fn run(
+pub(crate) fn run(
     ws: &Workspace,
     sources: &mut Sources,
     path: &Path,
@@ -173,7 +168,7 @@ fn registry_of(
 
 /// Adds each release to pin.toml's text: to the `[[vetted]]` entry for the
 /// same crate and reason when there is one, else as a new entry at the end.
-pub fn record(
+pub(crate) fn record(
     shown: &str,
     text: &str,
     releases: &[CrateVersion],

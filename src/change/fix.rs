@@ -37,7 +37,7 @@ pub struct Left {
     pub line: usize,
     pub table: String,
     pub name: String,
-    pub rule: crate::audit::rule::Rule,
+    pub rule: Rule,
     pub requirement: String,
     pub reason: String,
 }

@@ -14,13 +14,13 @@
 //!
 //! The commands that plan: [`fix`], [`upgrade`], [`allow`].
 
-pub mod allow;
+pub(crate) mod allow;
 pub mod edit;
 pub mod fix;
-pub mod relock;
-pub mod upgrade;
-pub mod verify;
-pub mod write;
+pub(crate) mod relock;
+pub(crate) mod upgrade;
+pub(crate) mod verify;
+pub(crate) mod write;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -11,7 +11,10 @@ use crate::workspace::{Cargo, Workspace};
 /// package's `source` and in every dependency entry naming it.
 ///
 /// `moves` holds `(name, version, old source, new source)`.
-pub fn git_sources(lock_text: &str, moves: &[(String, String, String, String)]) -> Result<String> {
+pub(crate) fn git_sources(
+    lock_text: &str,
+    moves: &[(String, String, String, String)],
+) -> Result<String> {
     if moves.is_empty() {
         return Ok(lock_text.to_string());
     }
@@ -68,7 +71,12 @@ pub fn git_sources(lock_text: &str, moves: &[(String, String, String, String)]) 
 /// Runs `cargo update -p CRATE@FROM --precise TO` in the workspace root,
 /// where cargo reads the workspace's `.cargo/config.toml` (source
 /// replacement) as it always does.
-pub fn cargo_update(ws: &Workspace, cargo: &Cargo, args: &[String], offline: bool) -> Result<()> {
+pub(crate) fn cargo_update(
+    ws: &Workspace,
+    cargo: &Cargo,
+    args: &[String],
+    offline: bool,
+) -> Result<()> {
     let mut cmd = cargo.command_in(&ws.root);
     cmd.args(args)
         .arg("--manifest-path")

@@ -31,7 +31,7 @@ use crate::workspace::{Cargo, DepAt, Workspace};
 
 /// One locked version moved, and the requirements that move with it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Move {
+pub(crate) struct Move {
     pub package: String,
     pub from: String,
     pub to: String,
@@ -42,14 +42,14 @@ pub struct Move {
 
 /// A newer release left alone.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Held {
+pub(crate) struct Held {
     pub version: String,
     pub status: Status,
 }
 
 /// A locked version that stays, and what holds back every newer release.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Stay {
+pub(crate) struct Stay {
     pub package: String,
     pub locked: String,
     pub held_back: Vec<Held>,
@@ -57,7 +57,7 @@ pub struct Stay {
 
 /// Everything `upgrade` would do.
 #[derive(Debug, Clone, Default)]
-pub struct Plan {
+pub(crate) struct Plan {
     pub moves: Vec<Move>,
     pub stays: Vec<Stay>,
     pub changes: ChangeSet,
@@ -65,7 +65,7 @@ pub struct Plan {
 
 impl Plan {
     /// The `cargo update` arguments each move needs.
-    pub fn cargo_updates(&self) -> Vec<Vec<String>> {
+    pub(crate) fn cargo_updates(&self) -> Vec<Vec<String>> {
         self.moves
             .iter()
             .map(|m| {
@@ -86,7 +86,7 @@ type Groups = BTreeMap<(String, Version), Vec<DepAt>>;
 
 /// Plans the upgrade of `crates` (every registry dependency when empty).
 /// Fetches from the registry; writes nothing.
-pub fn plan(
+pub(crate) fn plan(
     ws: &Workspace,
     policy: &Policy,
     sources: &mut Sources,
@@ -222,7 +222,7 @@ pub fn plan(
 
 /// Writes the manifests, then has cargo move each lock entry. When cargo
 /// fails, every file (manifests and Cargo.lock) is restored.
-pub fn apply(ws: &Workspace, cargo: &Cargo, plan: &Plan, offline: bool) -> Result<()> {
+pub(crate) fn apply(ws: &Workspace, cargo: &Cargo, plan: &Plan, offline: bool) -> Result<()> {
     if plan.moves.is_empty() {
         return Ok(());
     }

@@ -15,7 +15,11 @@ pub enum Expect {
 
 /// Re-parses an edited manifest and checks every planned value is there, so
 /// a planner bug can never write a manifest that says something else.
-pub fn manifest(m: &Manifest, after: &str, expected: &[(&Dependency, Expect)]) -> Result<()> {
+pub(crate) fn manifest(
+    m: &Manifest,
+    after: &str,
+    expected: &[(&Dependency, Expect)],
+) -> Result<()> {
     let re = parse(m.path.clone(), m.rel.clone(), after.to_string())
         .map_err(|e| anyhow!("internal error: the edited {} does not parse: {e}", m.rel))?;
     if re.deps.len() != m.deps.len() {
@@ -51,7 +55,7 @@ pub fn manifest(m: &Manifest, after: &str, expected: &[(&Dependency, Expect)]) -
 }
 
 /// A rewritten lockfile must parse and lock exactly the same versions.
-pub fn same_versions(before: &Lockfile, after: &str) -> Result<()> {
+pub(crate) fn same_versions(before: &Lockfile, after: &str) -> Result<()> {
     let after =
         Lockfile::parse(after).map_err(|e| anyhow!("internal error: relocked Cargo.lock: {e}"))?;
     let versions = |l: &Lockfile| {

@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use super::FileChange;
 
 /// Replaces `path` with `contents` atomically, keeping its permissions.
-pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
+pub(crate) fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     let tmp = stage(path, contents)?;
     tmp.persist(path)
         .map_err(|e| e.error)
@@ -43,7 +43,7 @@ fn stage(path: &Path, contents: &[u8]) -> Result<tempfile::NamedTempFile> {
 /// Writes every `(path, contents)` pair, or none: all are staged first, and
 /// only when every one staged are they renamed into place. Should a rename
 /// fail part-way, the files already replaced are restored.
-pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
+pub(crate) fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
     let staged = stage_all(files)?;
     let mut done: Vec<(&PathBuf, Option<Vec<u8>>)> = Vec::new();
     for (path, tmp) in staged {
@@ -72,7 +72,7 @@ fn stage_all(files: &[(PathBuf, Vec<u8>)]) -> Result<Vec<(&PathBuf, tempfile::Na
 }
 
 /// The unified diff of every change, as `git diff` shows it.
-pub fn unified_diff(changes: &[FileChange]) -> String {
+pub(crate) fn unified_diff(changes: &[FileChange]) -> String {
     let mut out = String::new();
     for f in changes {
         let diff = similar::TextDiff::from_lines(&f.before, &f.after);

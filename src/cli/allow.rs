@@ -10,7 +10,7 @@ use crate::change::allow;
 use crate::registry::sources::Sources;
 
 #[derive(Debug, Args)]
-pub struct AllowArgs {
+pub(crate) struct AllowArgs {
     /// Releases to record as vetted, as CRATE@VERSION
     #[arg(value_name = "CRATE@VERSION", required = true, value_parser = parse_release)]
     pub releases: Vec<allow::CrateVersion>,
@@ -27,7 +27,7 @@ fn parse_release(s: &str) -> Result<allow::CrateVersion, String> {
     s.parse()
 }
 
-pub fn run(ctx: &Context, args: &AllowArgs) -> Result<Output> {
+pub(crate) fn run(ctx: &Context, args: &AllowArgs) -> Result<Output> {
     let ws = args.workspace.workspace(ctx)?;
     let path = args.workspace.policy_path(&ws);
     let mut sources = Sources::load(ctx, &ws.root)?;

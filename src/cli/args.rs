@@ -16,7 +16,7 @@ use crate::workspace::Workspace;
 
 /// Where the workspace and its policy are.
 #[derive(Debug, Args)]
-pub struct WorkspaceArgs {
+pub(crate) struct WorkspaceArgs {
     /// Path to Cargo.toml (default: the workspace around the current directory)
     #[arg(long, value_name = "PATH", global = true)]
     pub manifest_path: Option<PathBuf>,
@@ -28,13 +28,13 @@ pub struct WorkspaceArgs {
 
 impl WorkspaceArgs {
     /// Reads the workspace, as every command does first.
-    pub fn workspace(&self, ctx: &Context) -> Result<Workspace> {
+    pub(crate) fn workspace(&self, ctx: &Context) -> Result<Workspace> {
         Workspace::load(self.manifest_path.as_deref(), &ctx.cwd, &ctx.cargo)
     }
 
     /// The policy file: `--policy`, else pin.toml at the workspace root.
     /// Relative paths are as the user wrote them: errors show them so.
-    pub fn policy_path(&self, ws: &Workspace) -> PathBuf {
+    pub(crate) fn policy_path(&self, ws: &Workspace) -> PathBuf {
         match &self.policy {
             Some(p) => p.clone(),
             None => ws.root.join(crate::audit::policy::FILE_NAME),
@@ -42,7 +42,7 @@ impl WorkspaceArgs {
     }
 
     /// Reads the workspace and its policy.
-    pub fn load(&self, ctx: &Context) -> Result<(Workspace, Policy)> {
+    pub(crate) fn load(&self, ctx: &Context) -> Result<(Workspace, Policy)> {
         let ws = self.workspace(ctx)?;
         let policy = Policy::load(&ws.root, self.policy.as_deref())?;
         Ok((ws, policy))
@@ -52,7 +52,7 @@ impl WorkspaceArgs {
 /// Per-run rule levels. Applied after pin.toml: allow, then warn, then
 /// deny, so `-D` wins when one rule is named twice.
 #[derive(Debug, Args, Default)]
-pub struct LevelArgs {
+pub(crate) struct LevelArgs {
     /// Raise RULE to deny for this run
     #[arg(short = 'D', long = "deny", value_name = "RULE")]
     pub deny: Vec<Rule>,
@@ -65,7 +65,7 @@ pub struct LevelArgs {
 }
 
 impl LevelArgs {
-    pub fn levels(&self) -> Levels {
+    pub(crate) fn levels(&self) -> Levels {
         let mut overrides = Vec::new();
         overrides.extend(self.allow.iter().map(|r| (*r, Level::Allow)));
         overrides.extend(self.warn.iter().map(|r| (*r, Level::Warn)));
@@ -76,7 +76,7 @@ impl LevelArgs {
 
 /// How the registry is reached.
 #[derive(Debug, Args, Default)]
-pub struct RegistryArgs {
+pub(crate) struct RegistryArgs {
     /// Use the cache only, no network; fail when it lacks a crate
     #[arg(long)]
     pub offline: bool,
@@ -84,7 +84,7 @@ pub struct RegistryArgs {
 
 /// Where a report goes.
 #[derive(Debug, Args, Default)]
-pub struct OutputArgs {
+pub(crate) struct OutputArgs {
     /// Write the report to FILE (atomically) instead of stdout; `-` is stdout
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -93,7 +93,7 @@ pub struct OutputArgs {
 impl OutputArgs {
     /// The file to write, `None` for stdout; as the user wrote it, for
     /// messages.
-    pub fn file(&self) -> Option<PathBuf> {
+    pub(crate) fn file(&self) -> Option<PathBuf> {
         self.output
             .as_deref()
             .filter(|p| *p != Path::new("-"))
@@ -101,7 +101,7 @@ impl OutputArgs {
     }
 
     /// The style of human output: the terminal's, with no colour in a file.
-    pub fn style(&self, ctx: &Context) -> Style {
+    pub(crate) fn style(&self, ctx: &Context) -> Style {
         match self.file() {
             Some(_) => Style {
                 color: false,
@@ -113,7 +113,7 @@ impl OutputArgs {
 }
 
 /// The `--format` values `formats`, each with its help.
-pub fn format_parser(
+pub(crate) fn format_parser(
     formats: &'static [Format],
 ) -> impl clap::builder::TypedValueParser<Value = Format> {
     let values = formats
@@ -127,7 +127,7 @@ pub fn format_parser(
 
 impl OutputArgs {
     /// What a report of the workspace at `root` needs, for this output.
-    pub fn frame<'a>(&self, ctx: &Context, root: &'a Path) -> Frame<'a> {
+    pub(crate) fn frame<'a>(&self, ctx: &Context, root: &'a Path) -> Frame<'a> {
         Frame {
             style: self.style(ctx),
             workspace_root: root,

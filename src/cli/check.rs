@@ -12,7 +12,7 @@ use crate::registry::sources::Sources;
 use crate::report::{self, Format, Subject};
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     #[command(flatten)]
     pub workspace: WorkspaceArgs,
     #[command(flatten)]
@@ -31,7 +31,7 @@ pub struct CheckArgs {
     pub offline: bool,
 }
 
-pub fn run(ctx: &Context, args: &CheckArgs) -> Result<Output> {
+pub(crate) fn run(ctx: &Context, args: &CheckArgs) -> Result<Output> {
     let (ws, policy) = args.workspace.load(ctx)?;
     let levels = args.levels.levels();
     let report = if args.registry {

@@ -11,7 +11,7 @@ use crate::context::today;
 use crate::report::{self, Format, Subject};
 
 #[derive(Debug, Args)]
-pub struct FixArgs {
+pub(crate) struct FixArgs {
     /// Only pin these dependencies (key or crate name)
     #[arg(value_name = "CRATE")]
     pub crates: Vec<String>,
@@ -32,7 +32,7 @@ pub struct FixArgs {
     pub output: OutputArgs,
 }
 
-pub fn run(ctx: &Context, args: &FixArgs) -> Result<Output> {
+pub(crate) fn run(ctx: &Context, args: &FixArgs) -> Result<Output> {
     let (ws, policy) = args.workspace.load(ctx)?;
     let opts = fix::Options {
         crates: args.crates.clone(),

@@ -10,13 +10,13 @@
 //! Exit codes: [`EXIT_OK`] 0 no deny-level finding, [`EXIT_DENY`] 1 at least
 //! one deny-level finding, [`EXIT_ERROR`] 2 an error.
 
-pub mod allow;
-pub mod args;
-pub mod check;
-pub mod fix;
-pub mod outdated;
-pub mod progress;
-pub mod upgrade;
+pub(crate) mod allow;
+pub(crate) mod args;
+pub(crate) mod check;
+pub(crate) mod fix;
+pub(crate) mod outdated;
+pub(crate) mod progress;
+pub(crate) mod upgrade;
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -37,7 +37,7 @@ pub const EXIT_ERROR: u8 = 2;
 
 #[derive(Debug, Parser)]
 #[command(name = "cargo", bin_name = "cargo", styles = clap::builder::styling::Styles::styled())]
-pub enum CargoCli {
+pub(crate) enum CargoCli {
     Pin(PinCli),
 }
 
@@ -47,13 +47,13 @@ pub enum CargoCli {
 /// 2 error.
 #[derive(Debug, clap::Args)]
 #[command(version, author)]
-pub struct PinCli {
+pub(crate) struct PinCli {
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Find every requirement that can drift, a missing or stale Cargo.lock
     /// and a floating toolchain (offline).
     Check(check::CheckArgs),
@@ -72,7 +72,7 @@ pub enum Command {
 
 /// How a command ended, short of an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
+pub(crate) enum Status {
     /// No deny-level finding: exit 0.
     Ok,
     /// At least one deny-level finding: exit 1.
@@ -80,7 +80,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub fn code(self) -> u8 {
+    pub(crate) fn code(self) -> u8 {
         match self {
             Status::Ok => EXIT_OK,
             Status::Deny => EXIT_DENY,
@@ -90,14 +90,14 @@ impl Status {
 
 /// What a command leaves for the edge: text for stdout, and its status.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Output {
+pub(crate) struct Output {
     pub stdout: String,
     pub status: Status,
 }
 
 impl Output {
     /// `text` for stdout.
-    pub fn stdout(text: String, status: Status) -> Output {
+    pub(crate) fn stdout(text: String, status: Status) -> Output {
         Output {
             stdout: text,
             status,
@@ -105,12 +105,12 @@ impl Output {
     }
 
     /// Nothing for stdout.
-    pub fn quiet(status: Status) -> Output {
+    pub(crate) fn quiet(status: Status) -> Output {
         Output::stdout(String::new(), status)
     }
 
     /// A report: written to `file` (atomically) when given, else for stdout.
-    pub fn report(text: String, file: Option<PathBuf>, status: Status) -> Result<Output> {
+    pub(crate) fn report(text: String, file: Option<PathBuf>, status: Status) -> Result<Output> {
         match file {
             Some(path) => {
                 crate::change::write_report(&path, &text)?;
@@ -146,7 +146,7 @@ pub fn main_with_args(args: Vec<OsString>) -> ExitCode {
 
 /// The context of this process: its variables, directory and terminal,
 /// read once.
-pub fn context_from_process() -> Result<Context> {
+pub(crate) fn context_from_process() -> Result<Context> {
     let vars: Vars = std::env::vars_os().collect();
     let stdout_tty = std::io::stdout().is_terminal();
     let host = Host {
@@ -165,7 +165,7 @@ pub fn context_from_process() -> Result<Context> {
 }
 
 /// Runs one command.
-pub fn run(ctx: &Context, command: &Command) -> Result<Output> {
+pub(crate) fn run(ctx: &Context, command: &Command) -> Result<Output> {
     match command {
         Command::Check(args) => check::run(ctx, args),
         Command::Fix(args) => fix::run(ctx, args),

@@ -11,7 +11,7 @@ use crate::registry::sources::Sources;
 use crate::report::{self, Format, Subject};
 
 #[derive(Debug, Args)]
-pub struct OutdatedArgs {
+pub(crate) struct OutdatedArgs {
     #[command(flatten)]
     pub workspace: WorkspaceArgs,
     #[command(flatten)]
@@ -23,7 +23,7 @@ pub struct OutdatedArgs {
     pub output: OutputArgs,
 }
 
-pub fn run(ctx: &Context, args: &OutdatedArgs) -> Result<Output> {
+pub(crate) fn run(ctx: &Context, args: &OutdatedArgs) -> Result<Output> {
     let (ws, policy) = args.workspace.load(ctx)?;
     let mut sources = Sources::load(ctx, &ws.root)?;
     let entries = outdated::run(

@@ -15,7 +15,7 @@ use crate::registry::Progress;
 const DELAY: Duration = Duration::from_millis(400);
 
 /// A delayed progress bar on stderr.
-pub struct TermProgress {
+pub(crate) struct TermProgress {
     bar: ProgressBar,
     /// Set once the work is over, so a late timer never draws.
     done: Arc<Mutex<bool>>,
@@ -24,7 +24,7 @@ pub struct TermProgress {
 
 impl TermProgress {
     /// A bar that draws only when stderr is a terminal.
-    pub fn for_stderr() -> Arc<TermProgress> {
+    pub(crate) fn for_stderr() -> Arc<TermProgress> {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
         if let Ok(style) =
             ProgressStyle::with_template("{spinner} reading the registry {pos}/{len} crates")

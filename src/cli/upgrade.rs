@@ -12,7 +12,7 @@ use crate::registry::sources::Sources;
 use crate::report::{self, Format, Subject};
 
 #[derive(Debug, Args)]
-pub struct UpgradeArgs {
+pub(crate) struct UpgradeArgs {
     /// Only upgrade these dependencies (key or crate name); all when none
     #[arg(value_name = "CRATE")]
     pub crates: Vec<String>,
@@ -30,7 +30,7 @@ pub struct UpgradeArgs {
     pub output: OutputArgs,
 }
 
-pub fn run(ctx: &Context, args: &UpgradeArgs) -> Result<Output> {
+pub(crate) fn run(ctx: &Context, args: &UpgradeArgs) -> Result<Output> {
     let (ws, policy) = args.workspace.load(ctx)?;
     let mut sources = Sources::load(ctx, &ws.root)?;
     let offline = args.registry.offline || sources.config.http.offline;

@@ -132,8 +132,8 @@ struct File {
 }
 
 /// Only the path: the table may hold tokens (`credentials.toml`).
-impl std::fmt::Debug for File {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Debug for File {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("File")
             .field("path", &self.path)
             .finish_non_exhaustive()
@@ -178,8 +178,8 @@ pub struct CargoConfig {
 
 /// Files and variable names only: values may be tokens
 /// (`CARGO_REGISTRY_TOKEN`, `credentials.toml`).
-impl std::fmt::Debug for CargoConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Debug for CargoConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut vars: Vec<&String> = self.env.keys().collect();
         vars.sort();
         f.debug_struct("CargoConfig")

@@ -34,13 +34,13 @@ const START: usize = 4;
 /// Measured on nushell through loopback (210 revalidations): 16 to 32 beat
 /// 64 and more, where set-up and scheduling on two cores cost more than
 /// they overlap.
-pub const MAX_HTTP1: usize = 24;
+pub(super) const MAX_HTTP1: usize = 24;
 /// Most requests in flight over HTTP/2, multiplexed on one connection.
-pub const MAX_HTTP2: usize = 64;
+pub(super) const MAX_HTTP2: usize = 64;
 
 /// The HTTP settings of one run.
 #[derive(Debug, Clone)]
-pub struct Client {
+pub(super) struct Client {
     inner: reqwest::Client,
     retry: u32,
     timeout: Duration,
@@ -77,7 +77,7 @@ impl Pace {
 
 /// What a GET found.
 #[derive(Debug)]
-pub enum Outcome {
+pub(super) enum Outcome {
     /// 200: the body and its validators.
     Fetched {
         body: Vec<u8>,
@@ -94,7 +94,7 @@ pub enum Outcome {
 
 impl Client {
     /// Builds the client from cargo's HTTP settings.
-    pub fn new(http: &HttpConfig) -> Result<Client> {
+    pub(super) fn new(http: &HttpConfig) -> Result<Client> {
         let mut b = reqwest::Client::builder()
             .user_agent(concat!("cargo-pin/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(http.timeout)
@@ -149,7 +149,7 @@ impl Client {
     /// GETs `url`, revalidating with `etag`/`last_modified` when given,
     /// sending `token` when given. Retries connection failures, timeouts,
     /// cut-off bodies, 5xx and 429, `net.retry` times, with backoff.
-    pub async fn get(
+    pub(super) async fn get(
         &self,
         url: &str,
         token: Option<&Secret>,
@@ -311,7 +311,7 @@ struct Spurious {
 struct Fatal(String);
 
 /// `404 Not Found`.
-pub fn status_text(s: StatusCode) -> String {
+pub(super) fn status_text(s: StatusCode) -> String {
     match s.canonical_reason() {
         Some(r) => format!("{} {r}", s.as_u16()),
         None => s.as_u16().to_string(),

@@ -8,12 +8,12 @@
 //! have is an error naming the crate and the registry: an unchecked crate
 //! is never reported as up to date.
 
-pub mod cache;
+mod cache;
 pub mod config;
-pub mod http;
-pub mod parse;
-pub mod path;
-pub mod sources;
+mod http;
+mod parse;
+pub(crate) mod path;
+pub(crate) mod sources;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -285,13 +285,10 @@ async fn auth_required(client: &Client, reg: &Registry) -> Result<bool> {
 }
 
 fn unauthorized(reg: &Registry, status: reqwest::StatusCode, sent: bool) -> anyhow::Error {
-    let var = if reg.name == crate::registry::config::CRATES_IO {
+    let var = if reg.name == config::CRATES_IO {
         "CARGO_REGISTRY_TOKEN".to_string()
     } else {
-        format!(
-            "CARGO_REGISTRIES_{}_TOKEN",
-            crate::registry::config::env_key(&reg.name)
-        )
+        format!("CARGO_REGISTRIES_{}_TOKEN", config::env_key(&reg.name))
     };
     let what = if sent {
         "refused the configured token"

@@ -36,14 +36,14 @@ struct Line<'a> {
 
 /// A line the parser could not read: its 1-based number and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LineError {
+pub(super) struct LineError {
     pub line: usize,
     pub message: String,
 }
 
 /// Parses an index file. Releases come back in semver order, lowest
 /// first. Blank lines are allowed (files end with a newline).
-pub fn parse(body: &[u8]) -> Result<Vec<Release>, LineError> {
+pub(super) fn parse(body: &[u8]) -> Result<Vec<Release>, LineError> {
     let mut out = Vec::new();
     for (i, raw) in body.split(|b| *b == b'\n').enumerate() {
         let line = i + 1;

@@ -6,7 +6,7 @@
 /// Returns `None` for a name that cannot be a crate name (empty, or with a
 /// character other than ASCII letters, digits, `-` and `_`), so a hostile
 /// name can never climb out of the index (`../`) or the cache directory.
-pub fn index_path(krate: &str) -> Option<String> {
+pub(crate) fn index_path(krate: &str) -> Option<String> {
     if krate.is_empty()
         || !krate
             .bytes()

@@ -16,7 +16,7 @@ use crate::registry::{self, Cache, Index, Options, Progress};
 
 /// The registries of one workspace, resolved once each.
 #[derive(Debug)]
-pub struct Sources {
+pub(crate) struct Sources {
     pub config: CargoConfig,
     cache_dir: Option<std::path::PathBuf>,
     named: HashMap<Option<String>, Registry>,
@@ -26,7 +26,7 @@ pub struct Sources {
 impl Sources {
     /// Reads cargo's configuration as it applies at the workspace root, in
     /// the context's environment.
-    pub fn load(ctx: &Context, root: &Path) -> Result<Sources> {
+    pub(crate) fn load(ctx: &Context, root: &Path) -> Result<Sources> {
         Ok(Sources {
             config: CargoConfig::load(root, ctx.cargo_env.clone(), ctx.home_dir.as_deref())?,
             cache_dir: ctx.cache_dir.clone(),
@@ -37,7 +37,7 @@ impl Sources {
 
     /// The registry of a manifest dependency (`registry = "NAME"`, or
     /// crates.io when `None`).
-    pub fn for_dependency(&mut self, name: Option<&str>) -> Result<Registry> {
+    pub(crate) fn for_dependency(&mut self, name: Option<&str>) -> Result<Registry> {
         let key = name.map(str::to_string);
         if let Some(r) = self.named.get(&key) {
             return Ok(r.clone());
@@ -48,7 +48,7 @@ impl Sources {
     }
 
     /// The registry of a locked package's `source`.
-    pub fn for_lock_source(&mut self, source: &str) -> Result<Registry> {
+    pub(crate) fn for_lock_source(&mut self, source: &str) -> Result<Registry> {
         if let Some(r) = self.by_source.get(source) {
             return Ok(r.clone());
         }
@@ -59,7 +59,7 @@ impl Sources {
 
     /// Client options: `--offline` or cargo's `net.offline`, the cache
     /// directory, cargo's HTTP settings.
-    pub fn options(&self, offline: bool) -> Result<Options> {
+    pub(crate) fn options(&self, offline: bool) -> Result<Options> {
         Ok(Options {
             offline: offline || self.config.http.offline,
             cache: Some(Cache::new(self.cache_dir.clone().ok_or_else(|| {
@@ -70,7 +70,7 @@ impl Sources {
     }
 
     /// Fetches every `(registry, crate)` in `wanted`.
-    pub fn fetch(
+    pub(crate) fn fetch(
         &self,
         wanted: &[(Registry, String)],
         offline: bool,

@@ -11,7 +11,7 @@ use crate::audit::finding::{Finding, Report};
 use crate::audit::rule::Level;
 
 /// `check --format github`.
-pub fn check(report: &Report, root: &SourceRoot) -> String {
+pub(crate) fn check(report: &Report, root: &SourceRoot) -> String {
     report
         .findings
         .iter()
@@ -20,7 +20,7 @@ pub fn check(report: &Report, root: &SourceRoot) -> String {
 }
 
 /// The workflow command for a finding's level.
-pub fn command(level: Level) -> &'static str {
+pub(crate) fn command(level: Level) -> &'static str {
     match level {
         Level::Deny => "error",
         Level::Warn => "warning",
@@ -51,14 +51,14 @@ fn annotation(f: &Finding, root: &SourceRoot) -> String {
 }
 
 /// Escapes a command's message.
-pub fn escape_data(s: &str) -> String {
+pub(crate) fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
 /// Escapes a command's property value.
-pub fn escape_property(s: &str) -> String {
+pub(crate) fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::audit::finding::Report;
 
 /// The schema version every JSON report carries.
-pub const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 1;
 
 #[derive(Serialize)]
 struct CheckJson<'a> {
@@ -18,7 +18,7 @@ struct CheckJson<'a> {
 }
 
 /// `check --format json`.
-pub fn check(report: &Report, workspace_root: &str) -> String {
+pub(crate) fn check(report: &Report, workspace_root: &str) -> String {
     to_string(&CheckJson {
         schema_version: SCHEMA_VERSION,
         workspace_root,
@@ -46,7 +46,7 @@ struct FixSummary {
 }
 
 /// `fix --format json`.
-pub fn fix(plan: &crate::change::fix::Plan, dry_run: bool, workspace_root: &str) -> String {
+pub(crate) fn fix(plan: &crate::change::fix::Plan, dry_run: bool, workspace_root: &str) -> String {
     to_string(&FixJson {
         schema_version: SCHEMA_VERSION,
         workspace_root,
@@ -69,7 +69,7 @@ struct OutdatedJson<'a> {
 }
 
 /// `outdated --format json`.
-pub fn outdated(entries: &[crate::audit::outdated::Entry]) -> String {
+pub(crate) fn outdated(entries: &[crate::audit::outdated::Entry]) -> String {
     to_string(&OutdatedJson {
         schema_version: SCHEMA_VERSION,
         dependencies: entries,
@@ -85,7 +85,7 @@ struct UpgradeJson<'a> {
 }
 
 /// `upgrade --format json`.
-pub fn upgrade(plan: &crate::change::upgrade::Plan, dry_run: bool) -> String {
+pub(crate) fn upgrade(plan: &crate::change::upgrade::Plan, dry_run: bool) -> String {
     to_string(&UpgradeJson {
         schema_version: SCHEMA_VERSION,
         dry_run,
@@ -95,7 +95,7 @@ pub fn upgrade(plan: &crate::change::upgrade::Plan, dry_run: bool) -> String {
 }
 
 /// Pretty JSON with a trailing newline. Our types always serialize.
-pub fn to_string<T: Serialize>(value: &T) -> String {
+pub(crate) fn to_string<T: Serialize>(value: &T) -> String {
     let mut s = serde_json::to_string_pretty(value).unwrap_or_else(|e| {
         // Only a bug in a Serialize impl could get here; say so in-band.
         format!("{{\"error\": \"cannot serialize report: {e}\"}}")

@@ -22,11 +22,11 @@
 //! command line); what several formats share, such as [`by_manifest`], lives
 //! in this file.
 
-pub mod github;
-pub mod human;
-pub mod json;
-pub mod markdown;
-pub mod sarif;
+pub(crate) mod github;
+pub(crate) mod human;
+pub(crate) mod json;
+pub(crate) mod markdown;
+pub(crate) mod sarif;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -41,7 +41,7 @@ use crate::audit::release::Status;
 /// Every output format; which of them a command has, [`Subject::formats`]
 /// says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     Human,
     Json,
     Markdown,
@@ -50,7 +50,7 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [
+    pub(crate) const ALL: [Format; 5] = [
         Format::Human,
         Format::Json,
         Format::Markdown,
@@ -59,7 +59,7 @@ impl Format {
     ];
 
     /// The name on the command line (`--format NAME`).
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Format::Human => "human",
             Format::Json => "json",
@@ -70,7 +70,7 @@ impl Format {
     }
 
     /// What the format is for, for `--help`.
-    pub fn help(self) -> &'static str {
+    pub(crate) fn help(self) -> &'static str {
         match self {
             Format::Human => "Tables for a terminal",
             Format::Json => "One JSON object (schema_version 1; schemas in schema/)",
@@ -80,14 +80,14 @@ impl Format {
         }
     }
 
-    pub fn from_name(name: &str) -> Option<Format> {
+    pub(crate) fn from_name(name: &str) -> Option<Format> {
         Format::ALL.into_iter().find(|f| f.name() == name)
     }
 }
 
 /// What a command reports.
 #[derive(Debug, Clone, Copy)]
-pub enum Subject<'a> {
+pub(crate) enum Subject<'a> {
     Check(&'a Report),
     Fix {
         plan: &'a crate::change::fix::Plan,
@@ -101,14 +101,14 @@ pub enum Subject<'a> {
 }
 
 /// The formats of each command's report.
-pub const CHECK_FORMATS: &[Format] = &Format::ALL;
-pub const FIX_FORMATS: &[Format] = &[Format::Human, Format::Json, Format::Markdown];
-pub const OUTDATED_FORMATS: &[Format] = &[Format::Human, Format::Json, Format::Markdown];
-pub const UPGRADE_FORMATS: &[Format] = &[Format::Human, Format::Json];
+pub(crate) const CHECK_FORMATS: &[Format] = &Format::ALL;
+pub(crate) const FIX_FORMATS: &[Format] = &[Format::Human, Format::Json, Format::Markdown];
+pub(crate) const OUTDATED_FORMATS: &[Format] = &[Format::Human, Format::Json, Format::Markdown];
+pub(crate) const UPGRADE_FORMATS: &[Format] = &[Format::Human, Format::Json];
 
 impl Subject<'_> {
     /// The formats this report has.
-    pub fn formats(&self) -> &'static [Format] {
+    pub(crate) fn formats(&self) -> &'static [Format] {
         match self {
             Subject::Check(_) => CHECK_FORMATS,
             Subject::Fix { .. } => FIX_FORMATS,
@@ -120,7 +120,7 @@ impl Subject<'_> {
 
 /// What a report needs besides its subject.
 #[derive(Debug, Clone)]
-pub struct Frame<'a> {
+pub(crate) struct Frame<'a> {
     /// How human output may look where it goes.
     pub style: Style,
     pub workspace_root: &'a Path,
@@ -131,7 +131,7 @@ pub struct Frame<'a> {
 }
 
 /// The one format switch: `subject` in `format`.
-pub fn render(subject: Subject<'_>, format: Format, frame: &Frame<'_>) -> Result<String> {
+pub(crate) fn render(subject: Subject<'_>, format: Format, frame: &Frame<'_>) -> Result<String> {
     let root = frame.workspace_root.display().to_string();
     let style = &frame.style;
     Ok(match (subject, format) {
@@ -191,7 +191,7 @@ pub struct Style {
 /// to the repository, because that is what GitHub and GitLab resolve them
 /// against, while JSON and human reports stay relative to the workspace.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SourceRoot {
+pub(crate) struct SourceRoot {
     /// The git repository around the workspace (the nearest ancestor holding
     /// `.git`), or the workspace root when there is none.
     pub dir: PathBuf,
@@ -206,7 +206,7 @@ pub struct SourceRoot {
 impl SourceRoot {
     /// The repository around `workspace_root`, found by its `.git` (a
     /// directory, or a file in a worktree or submodule).
-    pub fn find(workspace_root: &Path) -> SourceRoot {
+    pub(crate) fn find(workspace_root: &Path) -> SourceRoot {
         let dir = workspace_root
             .ancestors()
             .find(|d| d.join(".git").exists())
@@ -225,27 +225,27 @@ impl SourceRoot {
 
     /// The same root, with file links under `web` (see
     /// [`crate::Context::github_blob`]).
-    pub fn with_web(mut self, web: Option<String>) -> SourceRoot {
+    pub(crate) fn with_web(mut self, web: Option<String>) -> SourceRoot {
         self.web = web;
         self
     }
 
     /// A workspace-relative path (a finding's `manifest`) made
     /// repository-relative.
-    pub fn path(&self, manifest: &str) -> String {
+    pub(crate) fn path(&self, manifest: &str) -> String {
         format!("{}{manifest}", self.prefix)
     }
 }
 
 /// Where the rules are documented: the README's rules section.
-pub fn rules_url() -> String {
+pub(crate) fn rules_url() -> String {
     format!("{}#rules", env!("CARGO_PKG_REPOSITORY"))
 }
 
 /// `findings` grouped by manifest, the manifests in the order they first
 /// appear and each group's findings in their order. One pass, with an index
 /// from manifest to group.
-pub fn by_manifest<'a>(
+pub(crate) fn by_manifest<'a>(
     findings: impl IntoIterator<Item = &'a Finding>,
 ) -> Vec<(&'a str, Vec<&'a Finding>)> {
     let mut groups: Vec<(&str, Vec<&Finding>)> = Vec::new();

@@ -14,16 +14,16 @@ use crate::audit::finding::{Finding, Report};
 use crate::audit::rule::{Level, Rule};
 
 /// The SARIF schema the output follows.
-pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+pub(crate) const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /// The `uriBaseId` every location is relative to.
-pub const SRCROOT: &str = "%SRCROOT%";
+pub(crate) const SRCROOT: &str = "%SRCROOT%";
 
 /// The key of our own fingerprint in `partialFingerprints`.
-pub const FINGERPRINT_KEY: &str = "cargoPin/v1";
+pub(crate) const FINGERPRINT_KEY: &str = "cargoPin/v1";
 
 /// `check --format sarif`.
-pub fn check(report: &Report, root: &SourceRoot) -> String {
+pub(crate) fn check(report: &Report, root: &SourceRoot) -> String {
     let rules: Vec<Value> = Rule::ALL.iter().map(|r| descriptor(*r)).collect();
     let results: Vec<Value> = report.findings.iter().map(|f| result(f, root)).collect();
     let log = json!({
@@ -53,7 +53,7 @@ pub fn check(report: &Report, root: &SourceRoot) -> String {
 }
 
 /// The SARIF level of a finding's level.
-pub fn level(level: Level) -> &'static str {
+pub(crate) fn level(level: Level) -> &'static str {
     match level {
         Level::Deny => "error",
         Level::Warn => "warning",
@@ -132,7 +132,7 @@ fn result(f: &Finding, root: &SourceRoot) -> Value {
 
 /// A stable hash of what a finding is about: its rule, file, table,
 /// dependency and crate. Not its line, so it survives edits above it.
-pub fn fingerprint(f: &Finding, path: &str) -> String {
+pub(crate) fn fingerprint(f: &Finding, path: &str) -> String {
     let mut h = Fnv::default();
     for part in [
         Some(f.rule.id()),
@@ -192,7 +192,7 @@ fn pascal_case(id: &str) -> String {
 }
 
 /// Percent-encodes a `/`-separated relative path for a URI.
-pub fn uri_path(path: &str) -> String {
+pub(crate) fn uri_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {

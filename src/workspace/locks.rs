@@ -107,7 +107,7 @@ impl<'a> Locks<'a> {
 }
 
 /// Normalises a git URL the way cargo compares them.
-pub fn canonical_git_url(url: &str) -> String {
+pub(super) fn canonical_git_url(url: &str) -> String {
     let mut u = url.trim_end_matches('/').to_ascii_lowercase();
     if let Some(s) = u.strip_suffix(".git") {
         u = s.to_string();

@@ -5,16 +5,16 @@
 //! - [`manifest`]: a Cargo.toml's dependency entries, with byte spans;
 //! - [`lockfile`]: Cargo.lock (v1–v4); [`locks`]: dependency → lock entry;
 //! - [`requirement`]: version requirements, classified;
-//! - [`toolchain`]: `rust-toolchain(.toml)`;
+//! - [`toolchain`]: the `rust-toolchain(.toml)` file;
 //! - `cargo`: running cargo; `members`: reading the files, in parallel.
 
 mod cargo;
 pub mod lockfile;
-pub mod locks;
+mod locks;
 pub mod manifest;
 mod members;
 pub mod requirement;
-pub mod text;
+pub(crate) mod text;
 pub mod toolchain;
 
 use std::path::{Path, PathBuf};

@@ -6,7 +6,7 @@ use crate::support::{self, Copy};
 
 /// `all-rules` at `rust/` in a git repository (a `.git` folder), so that
 /// repository-relative paths are the same wherever the tests run.
-pub fn all_rules_in_a_repo() -> Copy {
+pub(crate) fn all_rules_in_a_repo() -> Copy {
     let c = Copy::at("check/all-rules", "rust");
     std::fs::create_dir(c.dir.path().join(".git")).expect(".git");
     c
@@ -16,7 +16,7 @@ pub fn all_rules_in_a_repo() -> Copy {
 /// reports today: every fixture under `fixtures/check`, and copies of
 /// `all-rules` with no lockfile or toolchain file, with an expired
 /// exemption, allowed and exempted findings, and made clean.
-pub fn variants() -> Vec<(String, Copy)> {
+pub(crate) fn variants() -> Vec<(String, Copy)> {
     let mut out = Vec::new();
     let mut fixtures: Vec<String> = std::fs::read_dir(support::fixture("check"))
         .expect("fixtures/check")
@@ -67,7 +67,7 @@ pub fn variants() -> Vec<(String, Copy)> {
 /// manifest holds text that Markdown, SARIF and workflow commands must
 /// escape: `|`, `,`, `:`, `%`, backticks, HTML and a line break followed
 /// by a workflow command.
-pub fn hostile() -> Copy {
+pub(crate) fn hostile() -> Copy {
     let c = Copy::empty("sub dir/ws");
     std::fs::create_dir(c.dir.path().join(".git")).expect(".git");
     c.write(
@@ -87,7 +87,7 @@ pub fn hostile() -> Copy {
 
 /// A workspace with `n` caret requirements and no lockfile: `n + 2`
 /// findings, for reports that must stay usable when long.
-pub fn big(n: usize) -> Copy {
+pub(crate) fn big(n: usize) -> Copy {
     let c = Copy::empty("");
     let mut manifest = String::from(
         "[package]\nname = \"big\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n",

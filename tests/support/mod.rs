@@ -7,7 +7,7 @@
 //! take the expected code; [`Pin::check_json`] derives it from the report.
 #![allow(dead_code)]
 
-pub mod server;
+pub(crate) mod server;
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
@@ -18,16 +18,16 @@ use snapbox::cmd::{Command, OutputAssert, cargo_bin};
 
 /// The tests' clock: the instant every run of the binary sees as "now"
 /// (`CARGO_PIN_NOW`), unless a test passes another with [`Pin::now`].
-pub const NOW: &str = "2026-11-24T12:00:00Z";
+pub(crate) const NOW: &str = "2026-11-24T12:00:00Z";
 
 /// The terminal width every run sees (`COLUMNS`), unless a test passes
 /// another with [`Pin::columns`].
-pub const COLUMNS: u16 = 200;
+pub(crate) const COLUMNS: u16 = 200;
 
 /// The variables passed through from the test's own environment, when set:
 /// what finding and running cargo (through rustup) needs, and nothing that
 /// changes what cargo-pin prints.
-pub const PASS_THROUGH: [&str; 7] = [
+pub(crate) const PASS_THROUGH: [&str; 7] = [
     "PATH",
     "HOME",
     "RUSTUP_HOME",
@@ -38,10 +38,10 @@ pub const PASS_THROUGH: [&str; 7] = [
 ];
 
 /// The cargo that builds the tests: `$CARGO` for the binary.
-pub const CARGO: &str = env!("CARGO");
+pub(crate) const CARGO: &str = env!("CARGO");
 
 /// The repository's root (where Cargo.toml is).
-pub fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
@@ -51,7 +51,7 @@ pub fn repo() -> PathBuf {
 /// Everything else is absent: `CARGO_TERM_COLOR`, `CLICOLOR_FORCE`, the
 /// `GITHUB_*` variables, proxies, tokens and cargo's `CARGO_*` settings.
 /// Apply it to a fresh environment (`env_clear()` first).
-pub fn fixed_env(cache: &Path) -> Vec<(OsString, OsString)> {
+pub(crate) fn fixed_env(cache: &Path) -> Vec<(OsString, OsString)> {
     let mut env: Vec<(OsString, OsString)> = PASS_THROUGH
         .iter()
         .filter_map(|k| Some((OsString::from(k), std::env::var_os(k)?)))
@@ -71,7 +71,7 @@ pub fn fixed_env(cache: &Path) -> Vec<(OsString, OsString)> {
 /// [`fixed_env`] applied to a `std` command that is not cargo-pin but runs
 /// it (pre-commit) or is run beside it (cargo, git): the environment is
 /// cleared first. `cache` is the cache directory cargo-pin would use.
-pub fn fixed_env_std<'a>(
+pub(crate) fn fixed_env_std<'a>(
     cmd: &'a mut std::process::Command,
     cache: &Path,
 ) -> &'a mut std::process::Command {
@@ -81,7 +81,7 @@ pub fn fixed_env_std<'a>(
 /// cargo (the one building the tests) in the fixed environment, with a
 /// private `CARGO_HOME` when given. It asserts nothing itself: use
 /// [`run_ok`].
-pub fn cargo(cargo_home: Option<&Path>) -> std::process::Command {
+pub(crate) fn cargo(cargo_home: Option<&Path>) -> std::process::Command {
     let mut cmd = std::process::Command::new(CARGO);
     fixed_env_std(&mut cmd, Path::new("/nonexistent/cargo-pin-cache"));
     if let Some(home) = cargo_home {
@@ -91,7 +91,7 @@ pub fn cargo(cargo_home: Option<&Path>) -> std::process::Command {
 }
 
 /// Runs a helper program (cargo, git) and asserts it exits 0; its stdout.
-pub fn run_ok(cmd: &mut std::process::Command) -> String {
+pub(crate) fn run_ok(cmd: &mut std::process::Command) -> String {
     let out = cmd
         .output()
         .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
@@ -107,7 +107,7 @@ pub fn run_ok(cmd: &mut std::process::Command) -> String {
 
 /// The real binary, to be run once with an expected exit code.
 #[must_use = "a Pin does nothing until run with its expected exit code"]
-pub struct Pin {
+pub(crate) struct Pin {
     cmd: Command,
     /// The private cache directory, unless [`Pin::cache_dir`] named one.
     _cache: Option<tempfile::TempDir>,
@@ -118,7 +118,7 @@ pub struct Pin {
 }
 
 /// The binary in the [`fixed_env`], with a private, empty cache.
-pub fn pin() -> Pin {
+pub(crate) fn pin() -> Pin {
     let cache = tempfile::tempdir().expect("temp cache dir");
     let cmd = Command::new(cargo_bin!("cargo-pin"))
         .env_clear()
@@ -132,13 +132,13 @@ pub fn pin() -> Pin {
 }
 
 impl Pin {
-    pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Pin {
+    pub(crate) fn arg(mut self, arg: impl AsRef<OsStr>) -> Pin {
         self.shown.push(arg.as_ref().to_os_string());
         self.cmd = self.cmd.arg(arg);
         self
     }
 
-    pub fn args(mut self, args: impl IntoIterator<Item = impl AsRef<OsStr>>) -> Pin {
+    pub(crate) fn args(mut self, args: impl IntoIterator<Item = impl AsRef<OsStr>>) -> Pin {
         for a in args {
             self = self.arg(a);
         }
@@ -146,57 +146,57 @@ impl Pin {
     }
 
     /// `--manifest-path PATH`.
-    pub fn manifest(self, path: impl AsRef<OsStr>) -> Pin {
+    pub(crate) fn manifest(self, path: impl AsRef<OsStr>) -> Pin {
         self.arg("--manifest-path").arg(path)
     }
 
-    pub fn current_dir(mut self, dir: impl AsRef<Path>) -> Pin {
+    pub(crate) fn current_dir(mut self, dir: impl AsRef<Path>) -> Pin {
         self.cmd = self.cmd.current_dir(dir);
         self
     }
 
     /// One variable on top of the fixed environment.
-    pub fn env(mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> Pin {
+    pub(crate) fn env(mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> Pin {
         self.cmd = self.cmd.env(key, value);
         self
     }
 
     /// One variable of the fixed environment taken away.
-    pub fn env_remove(mut self, key: impl AsRef<OsStr>) -> Pin {
+    pub(crate) fn env_remove(mut self, key: impl AsRef<OsStr>) -> Pin {
         self.cmd = self.cmd.env_remove(key);
         self
     }
 
     /// Another instant than [`NOW`] (RFC 3339 or a date).
-    pub fn now(self, instant: &str) -> Pin {
+    pub(crate) fn now(self, instant: &str) -> Pin {
         self.env("CARGO_PIN_NOW", instant)
     }
 
     /// Another width than [`COLUMNS`].
-    pub fn columns(self, width: usize) -> Pin {
+    pub(crate) fn columns(self, width: usize) -> Pin {
         self.env("COLUMNS", width.to_string())
     }
 
     /// A cache directory that outlives this run (warm-cache tests).
-    pub fn cache_dir(mut self, dir: &Path) -> Pin {
+    pub(crate) fn cache_dir(mut self, dir: &Path) -> Pin {
         self._cache = None;
         self.env("CARGO_PIN_CACHE_DIR", dir)
     }
 
     /// A private cargo home (a registry test's `config.toml` and tokens).
-    pub fn cargo_home(self, dir: &Path) -> Pin {
+    pub(crate) fn cargo_home(self, dir: &Path) -> Pin {
         self.env("CARGO_HOME", dir)
     }
 
     /// `[ROOT]` stands for `root` in the snapshots this run compares.
-    pub fn redact_root(mut self, root: &Path) -> Pin {
+    pub(crate) fn redact_root(mut self, root: &Path) -> Pin {
         self.root = Some(root.to_path_buf());
         self
     }
 
     /// Runs the binary and asserts it exits with `expected`; the output, to
     /// compare (`stdout_eq`, `stderr_eq`) or read (`get_output`).
-    pub fn code(self, expected: i32) -> OutputAssert {
+    pub(crate) fn code(self, expected: i32) -> OutputAssert {
         let Pin {
             cmd,
             _cache,
@@ -220,29 +220,29 @@ impl Pin {
     }
 
     /// [`Pin::code`] 0.
-    pub fn success(self) -> OutputAssert {
+    pub(crate) fn success(self) -> OutputAssert {
         self.code(0)
     }
 
     /// Runs with `expected` as the exit code; the whole output.
-    pub fn output(self, expected: i32) -> Output {
+    pub(crate) fn output(self, expected: i32) -> Output {
         self.code(expected).get_output().clone()
     }
 
     /// Runs with `expected` as the exit code; stdout, as UTF-8.
-    pub fn stdout(self, expected: i32) -> String {
+    pub(crate) fn stdout(self, expected: i32) -> String {
         String::from_utf8(self.output(expected).stdout).expect("stdout is UTF-8")
     }
 
     /// Runs with `expected` as the exit code; stderr, as UTF-8.
-    pub fn stderr(self, expected: i32) -> String {
+    pub(crate) fn stderr(self, expected: i32) -> String {
         String::from_utf8(self.output(expected).stderr).expect("stderr is UTF-8")
     }
 
     /// Runs a `check --format json` and parses its report; asserts the
     /// exit code is the one the report owes ([`check_code`]), which only
     /// the report tells.
-    pub fn check_json(self) -> Value {
+    pub(crate) fn check_json(self) -> Value {
         let Pin {
             cmd, _cache, shown, ..
         } = self;
@@ -264,7 +264,7 @@ impl Pin {
     }
 
     /// Runs with `expected` as the exit code; stdout parsed as JSON.
-    pub fn json(self, expected: i32) -> Value {
+    pub(crate) fn json(self, expected: i32) -> Value {
         let out = self.output(expected);
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
             panic!(
@@ -278,7 +278,7 @@ impl Pin {
 
 /// The exit code `check` owes a report: 1 when it has a deny-level
 /// finding, else 0.
-pub fn check_code(report: &Value) -> i32 {
+pub(crate) fn check_code(report: &Value) -> i32 {
     let deny = report["summary"]["deny"]
         .as_u64()
         .unwrap_or_else(|| panic!("no summary.deny in {report:#}"));
@@ -287,21 +287,21 @@ pub fn check_code(report: &Value) -> i32 {
 
 /// Snapshot assertions: `SNAPSHOTS=overwrite` rewrites the snapshot files.
 /// Backslashes are escapes in our JSON and Markdown, not Windows paths.
-pub fn snapshots() -> snapbox::Assert {
+pub(crate) fn snapshots() -> snapbox::Assert {
     snapbox::Assert::new()
         .action_env("SNAPSHOTS")
         .normalize_paths(false)
 }
 
 /// [`snapshots`] with `[ROOT]` standing for `root`.
-pub fn assert_in(root: &Path) -> snapbox::Assert {
+pub(crate) fn assert_in(root: &Path) -> snapbox::Assert {
     let mut r = snapbox::Redactions::new();
     r.insert("[ROOT]", root.to_path_buf()).expect("redaction");
     snapshots().redact_with(r)
 }
 
 /// [`assert_in`] with `[VERSION]` standing for this crate's version too.
-pub fn assert_in_versioned(root: &Path) -> snapbox::Assert {
+pub(crate) fn assert_in_versioned(root: &Path) -> snapbox::Assert {
     let mut r = snapbox::Redactions::new();
     r.insert("[ROOT]", root.to_path_buf()).expect("redaction");
     r.insert("[VERSION]", env!("CARGO_PKG_VERSION"))
@@ -310,18 +310,18 @@ pub fn assert_in_versioned(root: &Path) -> snapbox::Assert {
 }
 
 /// A fixture directory under `fixtures/`.
-pub fn fixture(rel: &str) -> PathBuf {
+pub(crate) fn fixture(rel: &str) -> PathBuf {
     repo().join("fixtures").join(rel)
 }
 
 /// A fixture workspace's root manifest.
-pub fn fixture_manifest(rel: &str) -> PathBuf {
+pub(crate) fn fixture_manifest(rel: &str) -> PathBuf {
     fixture(rel).join("Cargo.toml")
 }
 
 /// A workspace in a temporary directory, to change: a copy of a fixture,
 /// or files a test writes. The directory is removed on drop.
-pub struct Copy {
+pub(crate) struct Copy {
     pub dir: tempfile::TempDir,
     /// The workspace root: `dir` or a folder in it.
     root: PathBuf,
@@ -330,7 +330,7 @@ pub struct Copy {
 impl Copy {
     /// An empty workspace folder at `sub` (`""`: the directory itself) in
     /// a new temporary directory.
-    pub fn empty(sub: &str) -> Copy {
+    pub(crate) fn empty(sub: &str) -> Copy {
         let dir = tempfile::tempdir().expect("temp dir");
         let root = dir.path().join(sub);
         std::fs::create_dir_all(&root).expect("create dir");
@@ -338,35 +338,35 @@ impl Copy {
     }
 
     /// A copy of `fixtures/REL` at `sub` in a new temporary directory.
-    pub fn at(rel: &str, sub: &str) -> Copy {
+    pub(crate) fn at(rel: &str, sub: &str) -> Copy {
         let c = Copy::empty(sub);
         copy_dir(&fixture(rel), c.root());
         c
     }
 
     /// A copy of `fixtures/REL`, in a folder named as the fixture's.
-    pub fn of(rel: &str) -> Copy {
+    pub(crate) fn of(rel: &str) -> Copy {
         Copy::at(rel, rel.rsplit('/').next().unwrap_or(rel))
     }
 
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         &self.root
     }
 
-    pub fn manifest(&self) -> PathBuf {
+    pub(crate) fn manifest(&self) -> PathBuf {
         self.root.join("Cargo.toml")
     }
 
-    pub fn path(&self, rel: &str) -> PathBuf {
+    pub(crate) fn path(&self, rel: &str) -> PathBuf {
         self.root.join(rel)
     }
 
-    pub fn read(&self, rel: &str) -> String {
+    pub(crate) fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
     }
 
     /// Writes `text` to `rel`, making folders as needed.
-    pub fn write(&self, rel: &str, text: &str) {
+    pub(crate) fn write(&self, rel: &str, text: &str) {
         let path = self.path(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).expect("create dir");
@@ -374,17 +374,17 @@ impl Copy {
         std::fs::write(path, text).unwrap_or_else(|e| panic!("write {rel}: {e}"));
     }
 
-    pub fn remove(&self, rel: &str) {
+    pub(crate) fn remove(&self, rel: &str) {
         std::fs::remove_file(self.path(rel)).unwrap_or_else(|e| panic!("remove {rel}: {e}"));
     }
 
     /// Every file with its bytes, for "nothing changed" checks.
-    pub fn tree(&self) -> Vec<(PathBuf, Vec<u8>)> {
+    pub(crate) fn tree(&self) -> Vec<(PathBuf, Vec<u8>)> {
         snapshot_tree(&self.root)
     }
 }
 
-pub fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create dir");
     for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
         let entry = entry.expect("dir entry");
@@ -398,7 +398,7 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// Every file under `dir` with its bytes, for "nothing changed" checks.
-pub fn snapshot_tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+pub(crate) fn snapshot_tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut out = Vec::new();
     fn walk(d: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
         let mut entries: Vec<_> = std::fs::read_dir(d).unwrap().map(|e| e.unwrap()).collect();
@@ -416,11 +416,11 @@ pub fn snapshot_tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 }
 
 /// The JSON Schemas in `schema/`.
-pub mod schema {
+pub(crate) mod schema {
     use serde_json::Value;
 
     /// `schema/NAME`, parsed.
-    pub fn load(name: &str) -> Value {
+    pub(crate) fn load(name: &str) -> Value {
         let path = super::repo().join("schema").join(name);
         let text = std::fs::read_to_string(&path).expect("read schema");
         serde_json::from_str(&text).expect("schema is JSON")
@@ -428,21 +428,21 @@ pub mod schema {
 
     /// A validator for `schema/NAME`, itself checked against the 2020-12
     /// meta-schema.
-    pub fn validator(name: &str) -> jsonschema::Validator {
+    pub(crate) fn validator(name: &str) -> jsonschema::Validator {
         let schema = load(name);
         jsonschema::draft202012::meta::validate(&schema).expect("a valid 2020-12 schema");
         jsonschema::draft202012::new(&schema).expect("schema compiles")
     }
 
     /// Every error, as `path: message`; empty when `instance` is valid.
-    pub fn errors(v: &jsonschema::Validator, instance: &Value) -> Vec<String> {
+    pub(crate) fn errors(v: &jsonschema::Validator, instance: &Value) -> Vec<String> {
         v.iter_errors(instance)
             .map(|e| format!("{}: {e}", e.instance_path()))
             .collect()
     }
 
     /// Asserts `instance` is valid.
-    pub fn assert_valid(v: &jsonschema::Validator, instance: &Value, what: &str) {
+    pub(crate) fn assert_valid(v: &jsonschema::Validator, instance: &Value, what: &str) {
         let errs = errors(v, instance);
         assert!(errs.is_empty(), "{what}: {errs:#?}\n{instance:#}");
     }
@@ -450,14 +450,14 @@ pub mod schema {
 
 /// A GitHub-flavoured table of a Markdown text: rows of cells, header
 /// first, the delimiter row left out.
-pub type Table = Vec<Vec<String>>;
+pub(crate) type Table = Vec<Vec<String>>;
 
 /// The GitHub-flavoured tables in `md` (runs of lines starting with `|`).
 /// Asserts each is well formed: every line `| … |`, a delimiter row of
 /// `---`/`--:` cells, at least one body row, and every row with as many
 /// cells as the header. A `\` escapes the next character (`\|` is a pipe
 /// inside a cell); cells are trimmed and keep their escapes.
-pub fn md_tables(md: &str) -> Vec<Table> {
+pub(crate) fn md_tables(md: &str) -> Vec<Table> {
     let mut tables = Vec::new();
     let mut lines = md.lines().peekable();
     while let Some(line) = lines.next() {

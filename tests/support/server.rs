@@ -15,7 +15,7 @@ use std::time::{Duration, SystemTime};
 
 /// What the server does to requests whose path starts with a prefix.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fault {
+pub(crate) enum Fault {
     /// Read the request, never answer (until the client gives up).
     Hang,
     /// Answer with this status and a short text body.
@@ -28,7 +28,7 @@ pub enum Fault {
 
 /// One request, as the server saw it.
 #[derive(Debug, Clone)]
-pub struct Hit {
+pub(crate) struct Hit {
     pub path: String,
     pub status: u16,
     /// Body bytes sent.
@@ -54,19 +54,19 @@ struct State {
 }
 
 /// A running server. It stops accepting when dropped.
-pub struct Server {
+pub(crate) struct Server {
     addr: SocketAddr,
     state: Arc<State>,
 }
 
 impl Server {
     /// Serves `root` (an `ab/cd/name` index tree) on a free loopback port.
-    pub fn start(root: impl Into<PathBuf>) -> Server {
+    pub(crate) fn start(root: impl Into<PathBuf>) -> Server {
         Server::start_on(root, 0)
     }
 
     /// Serves `root` on 127.0.0.1:`port` (0: any free port).
-    pub fn start_on(root: impl Into<PathBuf>, port: u16) -> Server {
+    pub(crate) fn start_on(root: impl Into<PathBuf>, port: u16) -> Server {
         let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind 127.0.0.1");
         let addr = listener.local_addr().expect("local address");
         let state = Arc::new(State {
@@ -87,16 +87,16 @@ impl Server {
     }
 
     /// `http://127.0.0.1:PORT/`.
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://{}/", self.addr)
     }
 
-    pub fn port(&self) -> u16 {
+    pub(crate) fn port(&self) -> u16 {
         self.addr.port()
     }
 
     /// Applies `fault` to every path starting with `prefix` (`/` for all).
-    pub fn fault(&self, prefix: &str, fault: Fault) {
+    pub(crate) fn fault(&self, prefix: &str, fault: Fault) {
         self.state
             .faults
             .lock()
@@ -105,7 +105,7 @@ impl Server {
     }
 
     /// Applies `fault` to the next `times` requests starting with `prefix`.
-    pub fn fault_times(&self, prefix: &str, fault: Fault, times: usize) {
+    pub(crate) fn fault_times(&self, prefix: &str, fault: Fault, times: usize) {
         self.state
             .faults
             .lock()
@@ -113,28 +113,28 @@ impl Server {
             .push((prefix.to_string(), fault, Some(times)));
     }
 
-    pub fn clear_faults(&self) {
+    pub(crate) fn clear_faults(&self) {
         self.state.faults.lock().unwrap().clear();
     }
 
     /// Requires `Authorization: <token>` on every request, and says
     /// `auth-required` in config.json.
-    pub fn require_token(&self, token: &str) {
+    pub(crate) fn require_token(&self, token: &str) {
         *self.state.token.lock().unwrap() = Some(token.to_string());
     }
 
     /// Every request so far.
-    pub fn hits(&self) -> Vec<Hit> {
+    pub(crate) fn hits(&self) -> Vec<Hit> {
         self.state.hits.lock().unwrap().clone()
     }
 
-    pub fn clear_hits(&self) {
+    pub(crate) fn clear_hits(&self) {
         self.state.hits.lock().unwrap().clear();
     }
 }
 
 /// A loopback URL nothing listens on: connecting is refused.
-pub fn refused_url() -> String {
+pub(crate) fn refused_url() -> String {
     let l = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
     let port = l.local_addr().expect("local address").port();
     drop(l);

@@ -8,7 +8,7 @@ use crate::audit::finding::{Finding, Report};
 use crate::report::Style;
 
 /// `check`'s human report: one table per manifest, then a summary line.
-pub fn check(report: &Report, style: &Style) -> String {
+pub(crate) fn check(report: &Report, style: &Style) -> String {
     let mut out = String::new();
     let groups = crate::report::by_manifest(report.findings.iter().filter(|f| f.name.is_some()));
     for (manifest, findings) in groups {

@@ -6,7 +6,7 @@ use crate::change::fix::Plan;
 use crate::report::Style;
 
 /// `fix`'s human report: what changed, what was left and why, a summary.
-pub fn fix(plan: &Plan, dry_run: bool, style: &Style) -> String {
+pub(crate) fn fix(plan: &Plan, dry_run: bool, style: &Style) -> String {
     let mut out = String::new();
     if !plan.edits.is_empty() {
         let mut t = table(style, &["location", "dependency", "from", "to"]);

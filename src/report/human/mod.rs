@@ -7,10 +7,10 @@ mod fix;
 mod outdated;
 mod upgrade;
 
-pub use check::check;
-pub use fix::fix;
-pub use outdated::outdated;
-pub use upgrade::upgrade;
+pub(crate) use check::check;
+pub(crate) use fix::fix;
+pub(crate) use outdated::outdated;
+pub(crate) use upgrade::upgrade;
 
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
@@ -19,7 +19,7 @@ use crate::audit::rule::Level;
 
 /// A table with the house style: condensed UTF-8 borders, wrapped to the
 /// terminal, coloured only when allowed.
-pub fn table(style: &Style, header: &[&str]) -> Table {
+pub(crate) fn table(style: &Style, header: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED);
     t.set_content_arrangement(ContentArrangement::Dynamic);
@@ -36,7 +36,7 @@ pub fn table(style: &Style, header: &[&str]) -> Table {
 }
 
 /// A level word, coloured like cargo's diagnostics.
-pub fn level_cell(level: Level) -> Cell {
+pub(crate) fn level_cell(level: Level) -> Cell {
     let c = Cell::new(level.as_str());
     match level {
         Level::Deny => c.fg(Color::Red),
@@ -47,7 +47,7 @@ pub fn level_cell(level: Level) -> Cell {
 
 /// A line wrapped to the terminal's width (continuations indented), with a
 /// trailing newline.
-pub fn wrap(line: &str, style: &Style) -> String {
+pub(crate) fn wrap(line: &str, style: &Style) -> String {
     let line = line.trim_end_matches('\n');
     let mut out = match style.width {
         Some(w) if textwrap::core::display_width(line) > w as usize => {
@@ -61,7 +61,7 @@ pub fn wrap(line: &str, style: &Style) -> String {
 }
 
 /// `1 file`, `2 files`.
-pub fn plural(n: usize, noun: &str) -> String {
+pub(crate) fn plural(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("{n} {noun}")
     } else {

@@ -52,7 +52,7 @@ fn summary(entries: &[Entry]) -> String {
 }
 
 /// `outdated`'s human report: the table and the summary.
-pub fn outdated(entries: &[Entry], style: &Style) -> String {
+pub(crate) fn outdated(entries: &[Entry], style: &Style) -> String {
     let rows = shown(entries);
     let mut out = String::new();
     if !rows.is_empty() {

@@ -17,7 +17,7 @@ fn held_text(held: &[Held]) -> String {
 
 /// The human report: a table of rewritten requirements, one line per lock
 /// move and per crate held where it is, and a summary.
-pub fn upgrade(plan: &Plan, dry_run: bool, style: &Style) -> String {
+pub(crate) fn upgrade(plan: &Plan, dry_run: bool, style: &Style) -> String {
     let mut out = String::new();
     let rewrites: Vec<_> = plan.moves.iter().flat_map(|m| &m.requirements).collect();
     if !rewrites.is_empty() {

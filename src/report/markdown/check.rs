@@ -8,7 +8,7 @@ use crate::audit::rule::{Level, Rule};
 use crate::report::{SourceRoot, by_manifest, rules_url};
 
 /// `check --format markdown`.
-pub fn check(report: &Report, root: &SourceRoot) -> String {
+pub(crate) fn check(report: &Report, root: &SourceRoot) -> String {
     let s = &report.summary;
     let mut out = String::new();
     if s.deny > 0 {

@@ -6,7 +6,7 @@ use crate::change::fix::Plan;
 
 /// `fix --format markdown`: what was (or would be) pinned, what was left
 /// and why, and the diff, collapsed.
-pub fn fix(plan: &Plan, dry_run: bool) -> String {
+pub(crate) fn fix(plan: &Plan, dry_run: bool) -> String {
     let mut out = String::new();
     let verb = if dry_run { "would pin" } else { "pinned" };
     out.push_str(&format!(

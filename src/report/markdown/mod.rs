@@ -13,30 +13,30 @@ mod check;
 mod fix;
 mod outdated;
 
-pub use check::check;
-pub use fix::fix;
-pub use outdated::outdated;
+pub(crate) use check::check;
+pub(crate) use fix::fix;
+pub(crate) use outdated::outdated;
 
 use std::fmt;
 
 use super::SourceRoot;
 
 /// More rows than this in a report, and its long sections are collapsed.
-pub const COLLAPSE_ROWS: usize = 25;
+pub(crate) const COLLAPSE_ROWS: usize = 25;
 
 /// A piece of Markdown that is safe inline: in a paragraph, a list item or
 /// a table cell. It never holds a line break or an unescaped `|`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Md(String);
+pub(crate) struct Md(String);
 
 impl Md {
     /// Plain text, escaped: it renders as written.
-    pub fn text(s: &str) -> Md {
+    pub(crate) fn text(s: &str) -> Md {
         Md(escape(s))
     }
 
     /// Plain text in a code span, e.g. a requirement or a version.
-    pub fn code(s: &str) -> Md {
+    pub(crate) fn code(s: &str) -> Md {
         let s = one_line(s);
         if s.is_empty() || s.contains('|') {
             // A `|` cannot be escaped inside a backtick span in every
@@ -55,23 +55,23 @@ impl Md {
     }
 
     /// A link around `text` to `url` (escaped for a Markdown destination).
-    pub fn link(text: Md, url: &str) -> Md {
+    pub(crate) fn link(text: Md, url: &str) -> Md {
         Md(format!("[{}]({})", text.0, escape_url(url)))
     }
 
     /// `text` in bold.
-    pub fn bold(text: Md) -> Md {
+    pub(crate) fn bold(text: Md) -> Md {
         Md(format!("**{}**", text.0))
     }
 
     /// Markdown written by us (a rule's remedy, a heading's emphasis),
     /// trusted as is; line breaks become spaces.
-    pub fn raw(s: &str) -> Md {
+    pub(crate) fn raw(s: &str) -> Md {
         Md(one_line(s).replace('|', "\\|"))
     }
 
     /// `parts` joined by `sep` (plain text, escaped).
-    pub fn join(parts: impl IntoIterator<Item = Md>, sep: &str) -> Md {
+    pub(crate) fn join(parts: impl IntoIterator<Item = Md>, sep: &str) -> Md {
         let sep = escape(sep);
         Md(parts
             .into_iter()
@@ -80,12 +80,8 @@ impl Md {
             .join(&sep))
     }
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
     }
 }
 
@@ -148,7 +144,7 @@ fn escape_url(url: &str) -> String {
 
 /// Column alignment in a [`Table`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Align {
+pub(crate) enum Align {
     Left,
     Right,
 }
@@ -156,7 +152,7 @@ pub enum Align {
 /// A GitHub-flavoured Markdown table. Cells are [`Md`], so they are
 /// escaped already; short rows are padded.
 #[derive(Debug, Clone)]
-pub struct Table {
+pub(crate) struct Table {
     header: Vec<Md>,
     align: Vec<Align>,
     rows: Vec<Vec<Md>>,
@@ -164,7 +160,7 @@ pub struct Table {
 
 impl Table {
     /// A table with these column titles (plain text).
-    pub fn new(header: &[&str]) -> Table {
+    pub(crate) fn new(header: &[&str]) -> Table {
         Table {
             header: header.iter().map(|h| Md::text(h)).collect(),
             align: vec![Align::Left; header.len()],
@@ -173,27 +169,23 @@ impl Table {
     }
 
     /// Aligns `column` (0-based) to the right, for numbers.
-    pub fn right(mut self, column: usize) -> Table {
+    pub(crate) fn right(mut self, column: usize) -> Table {
         if let Some(a) = self.align.get_mut(column) {
             *a = Align::Right;
         }
         self
     }
 
-    pub fn row(&mut self, cells: Vec<Md>) {
+    pub(crate) fn row(&mut self, cells: Vec<Md>) {
         self.rows.push(cells);
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.rows.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
-
     /// The table, ending with a newline.
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         let width = self.header.len();
         let mut out = String::new();
         let line = |out: &mut String, cells: &mut dyn Iterator<Item = &str>| {
@@ -229,7 +221,7 @@ impl Table {
 
 /// A collapsed section: `summary` (plain text) shown, `body` (Markdown) on
 /// a click. Blank lines around the body let GitHub render Markdown in it.
-pub fn details(summary: &str, body: &str) -> String {
+pub(crate) fn details(summary: &str, body: &str) -> String {
     let summary = summary
         .replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -242,13 +234,13 @@ pub fn details(summary: &str, body: &str) -> String {
 }
 
 /// `n thing` or `n things`.
-pub fn count(n: usize, one: &str, many: &str) -> String {
+pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `file:line` of a workspace-relative `manifest` as code, relative to the
 /// repository, linked to the file's page when the address is known.
-pub fn file_line(root: &SourceRoot, manifest: &str, line: Option<usize>) -> Md {
+pub(crate) fn file_line(root: &SourceRoot, manifest: &str, line: Option<usize>) -> Md {
     let path = root.path(manifest);
     let shown = match line {
         Some(l) => Md::code(&format!("{path}:{l}")),
@@ -262,7 +254,7 @@ pub fn file_line(root: &SourceRoot, manifest: &str, line: Option<usize>) -> Md {
 }
 
 /// `name`, or `name` (`package`) when the dependency renames its crate.
-pub fn dependency_name(name: &str, package: &str) -> Md {
+pub(crate) fn dependency_name(name: &str, package: &str) -> Md {
     if name == package {
         Md::code(name)
     } else {
@@ -271,7 +263,7 @@ pub fn dependency_name(name: &str, package: &str) -> Md {
 }
 
 /// A fenced code block, its fence longer than any backtick run inside.
-pub fn fenced(lang: &str, body: &str) -> String {
+pub(crate) fn fenced(lang: &str, body: &str) -> String {
     let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
     format!("{fence}{lang}\n{}\n{fence}\n", body.trim_end_matches('\n'))

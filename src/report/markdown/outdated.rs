@@ -14,7 +14,7 @@ use crate::report::{HELD_SHOWN, SourceRoot, held_back, shown};
 /// with newer releases, a table of the pending releases with their age,
 /// status and the links a reviewer vets them with, and the remedy. `now`
 /// is the clock ages are counted from; `root` anchors the locations.
-pub fn outdated(entries: &[Entry], now: Timestamp, root: &SourceRoot) -> String {
+pub(crate) fn outdated(entries: &[Entry], now: Timestamp, root: &SourceRoot) -> String {
     let rows = shown(entries);
     let groups = pending(entries);
     let newer = entries.iter().filter(|e| !e.releases.is_empty()).count();

@@ -144,6 +144,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::disallowed_methods)] // the cargo that runs the tests
     fn metadata_agrees_with_the_cargo_metadata_crate() {
         let dir = tempfile::tempdir().unwrap();
         let root = std::path::absolute(dir.path()).unwrap();

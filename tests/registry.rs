@@ -894,3 +894,38 @@ fn upgrade_errors_change_nothing() {
     assert!(stderr.contains("nothing was changed"), "{stderr}");
     assert_eq!(before, snapshot_tree(&ws.root), "files restored");
 }
+
+#[test]
+fn proxies_come_from_the_environment_and_no_proxy_bypasses_them() {
+    let ws = Ws::new("registry-basic");
+    // A proxy nothing listens on: every request through it fails.
+    let dead = support::server::refused_url();
+    let out = ws
+        .cmd()
+        .env("http_proxy", &dead)
+        .env("CARGO_NET_RETRY", "0")
+        .args(["outdated", "--format", "json"])
+        .output(2);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("alpha") || stderr.contains("bravo"),
+        "{stderr}"
+    );
+    // NO_PROXY names the registry's host: the proxy is bypassed, for the
+    // variable and for cargo's own http.proxy alike.
+    for (var, value) in [
+        ("http_proxy", dead.as_str()),
+        ("CARGO_HTTP_PROXY", dead.as_str()),
+    ] {
+        let v = ws
+            .cmd()
+            .env(var, value)
+            .env("NO_PROXY", "127.0.0.1")
+            .args(["outdated", "--format", "json"])
+            .json(0);
+        assert!(
+            !v["dependencies"].as_array().unwrap().is_empty(),
+            "{var}: {v}"
+        );
+    }
+}

@@ -3,16 +3,16 @@
 //! 1. **Plan.** A command plans its edits against the text it read, by
 //!    position: [`ManifestEdits`] holds byte-exact [`edit::TextEdit`]s per
 //!    manifest index, each with what the dependency at that index must read
-//!    afterwards ([`verify::Expect`]).
+//!    afterwards (`verify::Expect`).
 //! 2. **Apply and verify.** [`ManifestEdits::apply`] applies them and
-//!    re-parses every edited manifest ([`verify`]), so a planner bug can
+//!    re-parses every edited manifest (`verify`), so a planner bug can
 //!    never write a manifest that says something else. The result is a
 //!    [`ChangeSet`]: every file's text before and after.
 //! 3. **Write all or none.** [`ChangeSet::write`] stages every file, then
-//!    renames them into place ([`write`]); [`ChangeSet::write_then`] runs a
+//!    renames them into place ([`write`](mod@write)); [`ChangeSet::write_then`] runs a
 //!    later step (cargo's relock) and puts every file back when it fails.
 //!
-//! The commands that plan: [`fix`], [`upgrade`], [`allow`].
+//! The commands that plan: [`fix`], `upgrade`, `allow`.
 
 pub(crate) mod allow;
 pub mod edit;

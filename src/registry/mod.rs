@@ -2,7 +2,7 @@
 //! read over cargo's sparse index protocol.
 //!
 //! [`fetch`] is the entry point. It starts a tokio runtime, fetches every
-//! crate at once (paced by [`http::Client`]), revalidates cached files with
+//! crate at once (paced by `http::Client`), revalidates cached files with
 //! `ETag`/`Last-Modified` so a warm run transfers almost nothing, and
 //! answers from the cache alone when offline. A crate a registry does not
 //! have is an error naming the crate and the registry: an unchecked crate

@@ -1,6 +1,6 @@
 //! Which registry each dependency and each locked package comes from, as
 //! cargo's configuration for the workspace says, and the client options
-//! for a run. The glue between a [`Workspace`] and the [`registry`] client.
+//! for a run. The glue between a [`Workspace`](crate::workspace::Workspace) and the [`registry`] client.
 //!
 //! [`registry`]: crate::registry
 

@@ -3,7 +3,7 @@
 //! toolchain file, and which lock entry each dependency resolves to.
 //!
 //! - [`manifest`]: a Cargo.toml's dependency entries, with byte spans;
-//! - [`lockfile`]: Cargo.lock (v1–v4); [`locks`]: dependency → lock entry;
+//! - [`lockfile`]: Cargo.lock (v1–v4); `locks`: dependency → lock entry;
 //! - [`requirement`]: version requirements, classified;
 //! - [`toolchain`]: the `rust-toolchain(.toml)` file;
 //! - `cargo`: running cargo; `members`: reading the files, in parallel.

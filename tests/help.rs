@@ -9,7 +9,9 @@ use std::path::PathBuf;
 use support::pin;
 
 /// The subcommands of `cargo pin`, in the order `--help` lists them.
-const SUBCOMMANDS: [&str; 5] = ["check", "fix", "outdated", "allow", "upgrade"];
+const SUBCOMMANDS: [&str; 7] = [
+    "check", "fix", "outdated", "allow", "upgrade", "deny", "rollback",
+];
 
 /// The subcommands `cargo-pin pin --help` lists (clap's own `help` left
 /// out): the first word of each line of its `Commands:` section.

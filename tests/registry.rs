@@ -5,75 +5,12 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::server::{Fault, Server};
-use support::{Copy, Pin, assert_in, fixture, md_tables, pin, schema, snapshot_tree};
-
-/// The instant these tests run at: the fixture's releases were published
-/// relative to it.
-const NOW: &str = "2026-06-01T00:00:00Z";
-
-/// A fixture workspace copied to a temporary directory and pointed at a
-/// fresh server, with its own cache and cargo home.
-struct Ws {
-    copy: Copy,
-    root: PathBuf,
-    cache: PathBuf,
-    home: PathBuf,
-    server: Server,
-}
-
-impl Ws {
-    fn new(name: &str) -> Ws {
-        Ws::with_index(name, &fixture("registry"))
-    }
-
-    fn with_index(name: &str, index: &Path) -> Ws {
-        let copy = Copy::at(name, "ws");
-        let root = copy.root().to_path_buf();
-        let server = Server::start(index);
-        for file in [".cargo/config.toml", "Cargo.lock"] {
-            let text = copy.read(file);
-            copy.write(file, &text.replace("PORT", &server.port().to_string()));
-        }
-        let cache = copy.dir.path().join("cache");
-        let home = copy.dir.path().join("cargo-home");
-        std::fs::create_dir_all(&home).unwrap();
-        Ws {
-            copy,
-            root,
-            cache,
-            home,
-            server,
-        }
-    }
-
-    /// The binary at the workspace root, at [`NOW`], with this
-    /// workspace's cache and cargo home.
-    fn cmd(&self) -> Pin {
-        pin()
-            .current_dir(&self.root)
-            .now(NOW)
-            .cache_dir(&self.cache)
-            .cargo_home(&self.home)
-    }
-
-    /// A successful run's stdout, parsed (`outdated`, `upgrade`).
-    fn json(&self, args: &[&str]) -> Value {
-        self.cmd().args(args).json(0)
-    }
-
-    fn read(&self, rel: &str) -> String {
-        self.copy.read(rel)
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        self.copy.write(rel, text);
-    }
-}
+use support::registry::{Ws, locked};
+use support::server::Fault;
+use support::{Copy, assert_in, md_tables, schema, snapshot_tree};
 
 fn entry<'a>(v: &'a Value, manifest: &str, name: &str) -> &'a Value {
     v["dependencies"]
@@ -787,20 +724,6 @@ fn auth_required_registry_gets_the_token_which_never_shows() {
             );
         }
     }
-}
-
-fn locked(ws: &Ws, name: &str) -> Vec<String> {
-    let lock = ws.read("Cargo.lock");
-    let mut out = Vec::new();
-    let mut lines = lock.lines();
-    while let Some(l) = lines.next() {
-        if l == format!("name = \"{name}\"")
-            && let Some(v) = lines.next().and_then(|v| v.strip_prefix("version = "))
-        {
-            out.push(v.trim_matches('"').to_string());
-        }
-    }
-    out
 }
 
 #[test]

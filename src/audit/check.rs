@@ -354,6 +354,7 @@ fn push(findings: &mut Vec<Finding>, summary: &mut Summary, f: Finding) {
 /// `check` from start to end on a loaded workspace.
 pub fn check(ws: &Workspace, policy: &Policy, levels: &Levels, today: Date) -> Report {
     let mut summary = Summary::default();
-    let found = found(ws, &mut summary);
+    let mut found = found(ws, &mut summary);
+    found.extend(super::denied::found(ws, policy));
     evaluate(found, policy, levels, today, summary)
 }

@@ -30,6 +30,28 @@ pub struct Policy {
     pub min_release_age: Option<jiff::SignedDuration>,
     pub require_vetted: bool,
     pub vetted: Vec<Vetted>,
+    pub denied: Vec<Denied>,
+}
+
+/// `[[denied]]`: releases known to be bad, never to be used.
+#[derive(Debug, Clone)]
+pub struct Denied {
+    pub krate: String,
+    /// As written, with the requirement each means: a bare full version
+    /// (`0.1.38`) is exactly that release; anything else is a semver
+    /// requirement (`>=0.1.38, <0.1.40`).
+    pub versions: Vec<(String, semver::VersionReq)>,
+    pub reason: String,
+    /// An advisory id or URL.
+    pub advisory: Option<String>,
+    /// 1-based line of the entry's `crate` key in pin.toml.
+    pub line: usize,
+}
+
+impl Denied {
+    pub fn matches(&self, version: &semver::Version) -> bool {
+        self.versions.iter().any(|(_, req)| req.matches(version))
+    }
 }
 
 /// `[[exempt]]`: let one crate float for some rules.
@@ -62,6 +84,18 @@ struct Raw {
     registry: Option<RawRegistry>,
     #[serde(default)]
     vetted: Vec<RawVetted>,
+    #[serde(default)]
+    denied: Vec<RawDenied>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDenied {
+    #[serde(rename = "crate")]
+    krate: Spanned<String>,
+    versions: Vec<Spanned<String>>,
+    reason: String,
+    advisory: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -210,6 +244,40 @@ impl Policy {
             });
         }
 
+        let mut denied = Vec::new();
+        for d in raw.denied {
+            let line = lines.line_of(d.krate.span().start);
+            let krate = d.krate.into_inner();
+            if d.reason.trim().is_empty() {
+                return Err(anyhow!(
+                    "{name}:{line}: [[denied]] for `{krate}` needs a non-empty `reason`"
+                ));
+            }
+            if d.versions.is_empty() {
+                return Err(anyhow!(
+                    "{name}:{line}: [[denied]] for `{krate}` names no `versions`"
+                ));
+            }
+            let mut versions = Vec::new();
+            for v in d.versions {
+                let req = denied_versions(v.get_ref()).map_err(|e| {
+                    anyhow!(
+                        "{}: [[denied]] `{krate}` versions {:?}: {e}",
+                        at(v.span()),
+                        v.get_ref()
+                    )
+                })?;
+                versions.push((v.into_inner(), req));
+            }
+            denied.push(Denied {
+                krate,
+                versions,
+                reason: d.reason,
+                advisory: d.advisory.filter(|a| !a.trim().is_empty()),
+                line,
+            });
+        }
+
         Ok(Policy {
             path: Some(name.to_string()),
             levels,
@@ -217,6 +285,7 @@ impl Policy {
             min_release_age,
             require_vetted,
             vetted,
+            denied,
         })
     }
 
@@ -228,12 +297,36 @@ impl Policy {
             .unwrap_or_else(|| rule.default_level())
     }
 
+    /// The `[[denied]]` entry that denies `krate` at `version`, if any.
+    pub fn denied(&self, krate: &str, version: &semver::Version) -> Option<&Denied> {
+        self.denied
+            .iter()
+            .find(|d| d.krate == krate && d.matches(version))
+    }
+
     /// True when a reviewer vetted `krate` at `version`.
     pub fn is_vetted(&self, krate: &str, version: &semver::Version) -> bool {
         self.vetted
             .iter()
             .any(|v| v.krate == krate && v.versions.contains(version))
     }
+}
+
+/// A `[[denied]]` versions entry: a full version is exactly that release;
+/// a requirement with an operator is a range. A bare partial version
+/// (`0.1`) is refused: as a requirement it would mean `^0.1`, every 0.1
+/// release, which is rarely what a denial means.
+fn denied_versions(s: &str) -> Result<semver::VersionReq, String> {
+    let t = s.trim();
+    if let Ok(v) = semver::Version::parse(t) {
+        return semver::VersionReq::parse(&format!("={v}")).map_err(|e| e.to_string());
+    }
+    if t.chars().next().is_some_and(|c| c.is_ascii_digit()) && !t.contains([',', ' ']) {
+        return Err(format!(
+            "write a full version (`{t}.0`) or a requirement with an operator (`^{t}`, `>={t}.0, <...`)"
+        ));
+    }
+    semver::VersionReq::parse(t).map_err(|e| e.to_string())
 }
 
 fn parse_date(v: &toml::Value) -> Option<Date> {
@@ -358,5 +451,52 @@ reason = "read the diff"
         assert_eq!(parse_age("36hours").unwrap().as_secs(), 129_600);
         assert!(parse_age("days").is_err());
         assert!(parse_age("99999999999999999 weeks").is_err());
+    }
+
+    #[test]
+    fn denied_releases_exact_or_ranges() {
+        let p = Policy::parse(
+            "pin.toml",
+            "[[denied]]\ncrate = \"tracing\"\nversions = [\"0.1.38\", \">=0.1.40, <0.1.42\"]\nreason = \"panics\"\nadvisory = \"RUSTSEC-2099-0001\"\n",
+        )
+        .unwrap();
+        let v = |s: &str| semver::Version::parse(s).unwrap();
+        let d = p.denied("tracing", &v("0.1.38")).unwrap();
+        assert_eq!((d.line, d.reason.as_str()), (2, "panics"));
+        assert_eq!(d.advisory.as_deref(), Some("RUSTSEC-2099-0001"));
+        // A bare version is that release only, not `^0.1.38`.
+        assert!(p.denied("tracing", &v("0.1.39")).is_none());
+        assert!(p.denied("tracing", &v("0.1.41")).is_some());
+        assert!(p.denied("tracing", &v("0.1.42")).is_none());
+        assert!(p.denied("log", &v("0.1.38")).is_none());
+    }
+
+    #[test]
+    fn bad_denied_entries_name_the_line() {
+        for (text, needle) in [
+            (
+                "[[denied]]\ncrate = \"a\"\nversions = [\"1.0.0\"]\nreason = \" \"\n",
+                "pin.toml:2: [[denied]] for `a` needs a non-empty `reason`",
+            ),
+            (
+                "[[denied]]\ncrate = \"a\"\nversions = [\"0.1\"]\nreason = \"r\"\n",
+                "pin.toml:3: [[denied]] `a` versions \"0.1\": write a full version",
+            ),
+            (
+                "[[denied]]\ncrate = \"a\"\nversions = [\">=x\"]\nreason = \"r\"\n",
+                "pin.toml:3",
+            ),
+            (
+                "[[denied]]\ncrate = \"a\"\nversions = []\nreason = \"r\"\n",
+                "names no `versions`",
+            ),
+            (
+                "[[denied]]\ncrate = \"a\"\nversions = [\"1.0.0\"]\n",
+                "reason",
+            ),
+        ] {
+            let e = format!("{:#}", Policy::parse("pin.toml", text).unwrap_err());
+            assert!(e.contains(needle), "{text:?}: {e}");
+        }
     }
 }

@@ -15,6 +15,8 @@ use crate::workspace::Workspace;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub(crate) enum Status {
+    /// Marked bad in pin.toml's `[[denied]]`.
+    Denied,
     /// Withdrawn from the registry.
     Yanked,
     /// A semver prerelease (`2.0.0-rc.1`).
@@ -32,6 +34,7 @@ pub(crate) enum Status {
 impl Status {
     pub(crate) fn as_str(self) -> &'static str {
         match self {
+            Status::Denied => "denied",
             Status::Yanked => "yanked",
             Status::Prerelease => "prerelease",
             Status::TooNew => "too-new",
@@ -78,7 +81,9 @@ impl<'a> Criteria<'a> {
 
     /// The status of `release` of crate `krate`.
     pub(crate) fn status(&self, krate: &str, release: &Release) -> Status {
-        if release.yanked {
+        if self.policy.denied(krate, &release.version).is_some() {
+            Status::Denied
+        } else if release.yanked {
             Status::Yanked
         } else if !release.version.pre.is_empty() {
             Status::Prerelease
@@ -150,7 +155,7 @@ mod tests {
     fn statuses_apply_in_order() {
         let policy = Policy::parse(
             "pin.toml",
-            "[[vetted]]\ncrate = \"a\"\nversions = [\"1.0.0\", \"1.1.0\", \"1.2.0\", \"2.0.0-rc.1\"]\nreason = \"r\"\n",
+            "[[vetted]]\ncrate = \"a\"\nversions = [\"1.0.0\", \"1.1.0\", \"1.2.0\", \"1.4.0\", \"2.0.0-rc.1\"]\nreason = \"r\"\n\n[[denied]]\ncrate = \"a\"\nversions = [\"1.4.0\"]\nreason = \"bad\"\n",
         )
         .unwrap();
         let msrv = Version::new(1, 80, 0);
@@ -162,7 +167,12 @@ mod tests {
         };
         let old = Some("2026-01-01T00:00:00Z");
         let young = Some("2026-05-30T00:00:00Z");
-        // Yanked beats everything, even vetted.
+        // Denied beats everything, even vetted and yanked.
+        assert_eq!(
+            j.status("a", &rel("1.4.0", true, None, old)),
+            Status::Denied
+        );
+        // Yanked beats the rest, even vetted.
         assert_eq!(
             j.status("a", &rel("1.0.0", true, None, old)),
             Status::Yanked

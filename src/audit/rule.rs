@@ -110,6 +110,9 @@ rules! {
     Unvetted = "unvetted", Deny,
         "A locked version of a direct dependency has not been vetted in pin.toml.",
         "Review the release and record it with `cargo pin allow <crate>@<version> --reason ...`.";
+    Denied = "denied", Deny,
+        "A locked version (direct or transitive) is one that pin.toml's `[[denied]]` marks bad.",
+        "Move every pin back to the last good release with `cargo pin rollback <crate>`.";
 }
 
 impl Rule {

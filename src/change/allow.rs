@@ -108,6 +108,17 @@ pub(crate) fn run(
     };
     // The file must be a valid policy before we touch it.
     let before = Policy::parse(&shown, &text)?;
+    for r in releases {
+        if let Some(d) = before.denied(&r.krate, &r.version) {
+            bail!(
+                "`{}@{}` is denied in {shown}:{} ({}); a denied release cannot be vetted: remove its [[denied]] entry first",
+                r.krate,
+                r.version,
+                d.line,
+                d.reason
+            );
+        }
+    }
     let (after, outcomes) = record(&shown, &text, releases, reason)?;
     let checked = Policy::parse(&shown, &after)
         .map_err(|e| anyhow!("internal error: the edited {shown} is not a valid policy: {e:#}"))?;

@@ -15,9 +15,11 @@
 //! The commands that plan: [`fix`], `upgrade`, `allow`.
 
 pub(crate) mod allow;
+pub(crate) mod deny;
 pub mod edit;
 pub mod fix;
 pub(crate) mod relock;
+pub(crate) mod rollback;
 pub(crate) mod upgrade;
 pub(crate) mod verify;
 pub(crate) mod write;

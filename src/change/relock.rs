@@ -4,7 +4,110 @@
 
 use anyhow::{Result, anyhow, bail};
 
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use semver::Version;
+
+use crate::workspace::lockfile::Lockfile;
 use crate::workspace::{Cargo, Workspace};
+
+/// One locked version cargo is to move: `cargo update -p PACKAGE@FROM
+/// --precise TO`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LockMove {
+    pub(crate) package: String,
+    pub(crate) from: String,
+    pub(crate) to: String,
+}
+
+impl LockMove {
+    /// The `cargo` arguments that make the move.
+    pub(crate) fn cargo_args(&self) -> Vec<String> {
+        vec![
+            "update".into(),
+            "-p".into(),
+            format!("{}@{}", self.package, self.from),
+            "--precise".into(),
+            self.to.clone(),
+        ]
+    }
+}
+
+/// Has cargo make each move, and checks it locked every planned version.
+pub(crate) fn precise(
+    ws: &Workspace,
+    cargo: &Cargo,
+    moves: &[LockMove],
+    offline: bool,
+    lock_path: &Path,
+) -> Result<()> {
+    for m in moves {
+        // Changed manifests make cargo re-resolve what no longer matches, so
+        // an earlier update may already have moved this one.
+        let now = Lockfile::read(lock_path)?;
+        let has = |v: &str| now.named(&m.package).any(|p| p.version.to_string() == v);
+        if has(&m.to) && !has(&m.from) {
+            continue;
+        }
+        cargo_update(ws, cargo, &m.cargo_args(), offline)?;
+    }
+    let after = Lockfile::read(lock_path)?;
+    for m in moves {
+        let to = Version::parse(&m.to)?;
+        if !after.named(&m.package).any(|p| p.version == to) {
+            bail!("cargo did not lock `{} {}`", m.package, m.to);
+        }
+    }
+    Ok(())
+}
+
+/// One package whose locked versions differ between two lockfiles.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub(crate) struct LockChange {
+    pub(crate) package: String,
+    pub(crate) from: Vec<String>,
+    pub(crate) to: Vec<String>,
+}
+
+/// What moved in Cargo.lock, by package name (versions as sets): the moves
+/// asked for and those cargo made beside them.
+pub(crate) fn lock_changes(before: &Lockfile, after: &Lockfile) -> Vec<LockChange> {
+    let versions = |l: &Lockfile| {
+        let mut m: BTreeMap<String, Vec<Version>> = BTreeMap::new();
+        for p in &l.packages {
+            m.entry(p.name.clone()).or_default().push(p.version.clone());
+        }
+        m
+    };
+    let (b, a) = (versions(before), versions(after));
+    let names: std::collections::BTreeSet<&String> = b.keys().chain(a.keys()).collect();
+    let mut out = Vec::new();
+    for name in names {
+        let mut from: Vec<Version> = b.get(name).cloned().unwrap_or_default();
+        let mut to: Vec<Version> = a.get(name).cloned().unwrap_or_default();
+        from.sort();
+        to.sort();
+        let gone: Vec<String> = from
+            .iter()
+            .filter(|v| !to.contains(v))
+            .map(ToString::to_string)
+            .collect();
+        let new: Vec<String> = to
+            .iter()
+            .filter(|v| !from.contains(v))
+            .map(ToString::to_string)
+            .collect();
+        if !gone.is_empty() || !new.is_empty() {
+            out.push(LockChange {
+                package: name.clone(),
+                from: gone,
+                to: new,
+            });
+        }
+    }
+    out
+}
 
 /// Rewrites the lockfile so a git package pinned with `rev` keeps its
 /// locked commit: `git+URL?branch=main#C` becomes `git+URL?rev=C#C`, in the
@@ -115,5 +218,42 @@ mod tests {
         )
         .unwrap();
         assert_eq!(out, lock.replace("?branch=main#abc", "?rev=abc#abc"));
+    }
+
+    #[test]
+    fn lock_changes_are_sets_per_package() {
+        let lock = |pkgs: &[(&str, &str)]| {
+            let mut t = String::from("version = 3\n");
+            for (n, v) in pkgs {
+                t.push_str(&format!("\n[[package]]\nname = \"{n}\"\nversion = \"{v}\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n"));
+            }
+            Lockfile::parse(&t).unwrap()
+        };
+        let before = lock(&[
+            ("a", "1.0.0"),
+            ("b", "0.1.0"),
+            ("b", "0.2.0"),
+            ("c", "1.0.0"),
+        ]);
+        let after = lock(&[
+            ("a", "0.9.0"),
+            ("b", "0.1.0"),
+            ("b", "0.2.1"),
+            ("d", "1.0.0"),
+        ]);
+        let c = lock_changes(&before, &after);
+        let shown: Vec<String> = c
+            .iter()
+            .map(|c| format!("{} {:?}->{:?}", c.package, c.from, c.to))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "a [\"1.0.0\"]->[\"0.9.0\"]",
+                "b [\"0.2.0\"]->[\"0.2.1\"]",
+                "c [\"1.0.0\"]->[]",
+                "d []->[\"1.0.0\"]"
+            ]
+        );
     }
 }

@@ -10,7 +10,6 @@
 //! every file is put back as it was.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{Result, anyhow, bail};
@@ -21,8 +20,9 @@ use serde::Serialize;
 use crate::audit::outdated::requirements;
 use crate::audit::policy::Policy;
 use crate::audit::release::{Criteria, Status};
+use crate::change::relock::{self, LockMove};
 use crate::change::verify::Expect;
-use crate::change::{ChangeSet, ManifestEdits, Rewrite, edit, relock};
+use crate::change::{ChangeSet, ManifestEdits, Rewrite, edit};
 use crate::registry::Progress;
 use crate::registry::sources::Sources;
 use crate::workspace::manifest::DepSource;
@@ -64,18 +64,14 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
-    /// The `cargo update` arguments each move needs.
-    pub(crate) fn cargo_updates(&self) -> Vec<Vec<String>> {
+    /// The lock moves cargo is to make.
+    pub(crate) fn lock_moves(&self) -> Vec<LockMove> {
         self.moves
             .iter()
-            .map(|m| {
-                vec![
-                    "update".into(),
-                    "-p".into(),
-                    format!("{}@{}", m.package, m.from),
-                    "--precise".into(),
-                    m.to.clone(),
-                ]
+            .map(|m| LockMove {
+                package: m.package.clone(),
+                from: m.from.clone(),
+                to: m.to.clone(),
             })
             .collect()
     }
@@ -229,35 +225,6 @@ pub(crate) fn apply(ws: &Workspace, cargo: &Cargo, plan: &Plan, offline: bool) -
     let lock_path = ws.root.join("Cargo.lock");
     plan.changes
         .write_then(std::slice::from_ref(&lock_path), || {
-            relock(ws, cargo, plan, offline, &lock_path)
+            relock::precise(ws, cargo, &plan.lock_moves(), offline, &lock_path)
         })
-}
-
-/// Has cargo move each lock entry, and checks it locked exactly the
-/// planned versions.
-fn relock(
-    ws: &Workspace,
-    cargo: &Cargo,
-    plan: &Plan,
-    offline: bool,
-    lock_path: &Path,
-) -> Result<()> {
-    for (m, args) in plan.moves.iter().zip(plan.cargo_updates()) {
-        // Changed manifests make cargo re-resolve what no longer matches, so
-        // an earlier update may already have moved this one.
-        let now = crate::workspace::lockfile::Lockfile::read(lock_path)?;
-        let has = |v: &str| now.named(&m.package).any(|p| p.version.to_string() == v);
-        if has(&m.to) && !has(&m.from) {
-            continue;
-        }
-        relock::cargo_update(ws, cargo, &args, offline)?;
-    }
-    let after = crate::workspace::lockfile::Lockfile::read(lock_path)?;
-    for m in &plan.moves {
-        let to = Version::parse(&m.to)?;
-        if !after.named(&m.package).any(|p| p.version == to) {
-            bail!("cargo did not lock `{} {}`", m.package, m.to);
-        }
-    }
-    Ok(())
 }

@@ -6,7 +6,7 @@ use clap::Args;
 use super::args::{LevelArgs, OutputArgs, WorkspaceArgs, format_parser};
 use super::{Output, Status};
 use crate::Context;
-use crate::audit::{check, registry_check};
+use crate::audit::{check, denied, registry_check};
 use crate::context::today;
 use crate::registry::sources::Sources;
 use crate::report::{self, Format, Subject};
@@ -37,6 +37,7 @@ pub(crate) fn run(ctx: &Context, args: &CheckArgs) -> Result<Output> {
     let report = if args.registry {
         let mut summary = crate::audit::finding::Summary::default();
         let mut found = check::found(&ws, &mut summary);
+        found.extend(denied::found(&ws, &policy));
         let mut sources = Sources::load(ctx, &ws.root)?;
         let locked = registry_check::run(
             &ws,

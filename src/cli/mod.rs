@@ -13,9 +13,11 @@
 pub(crate) mod allow;
 pub(crate) mod args;
 pub(crate) mod check;
+pub(crate) mod deny;
 pub(crate) mod fix;
 pub(crate) mod outdated;
 pub(crate) mod progress;
+pub(crate) mod rollback;
 pub(crate) mod upgrade;
 
 use std::ffi::OsString;
@@ -68,6 +70,12 @@ pub(crate) enum Command {
     /// Move pins to the newest vetted release that is old enough and fits
     /// the workspace's Rust, and update Cargo.lock through cargo.
     Upgrade(upgrade::UpgradeArgs),
+    /// Mark releases bad in pin.toml (and take them out of the vetted ones),
+    /// offline.
+    Deny(deny::DenyArgs),
+    /// Move every locked version of a crate that is denied or yanked back to
+    /// the newest lower acceptable release, pins and Cargo.lock together.
+    Rollback(rollback::RollbackArgs),
 }
 
 /// How a command ended, short of an error.
@@ -174,6 +182,8 @@ pub(crate) fn run(ctx: &Context, command: &Command) -> Result<Output> {
         Command::Outdated(args) => outdated::run(ctx, args),
         Command::Allow(args) => allow::run(ctx, args),
         Command::Upgrade(args) => upgrade::run(ctx, args),
+        Command::Deny(args) => deny::run(ctx, args),
+        Command::Rollback(args) => rollback::run(ctx, args),
     }
 }
 

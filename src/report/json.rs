@@ -94,6 +94,25 @@ pub(crate) fn upgrade(plan: &crate::change::upgrade::Plan, dry_run: bool) -> Str
     })
 }
 
+#[derive(Serialize)]
+struct RollbackJson<'a> {
+    schema_version: u32,
+    dry_run: bool,
+    moves: &'a [crate::change::rollback::Back],
+    /// Every package whose locked versions changed (empty on a dry run).
+    lockfile: &'a [crate::change::relock::LockChange],
+}
+
+/// `rollback --format json`.
+pub(crate) fn rollback(plan: &crate::change::rollback::Plan, dry_run: bool) -> String {
+    to_string(&RollbackJson {
+        schema_version: SCHEMA_VERSION,
+        dry_run,
+        moves: &plan.moves,
+        lockfile: &plan.lock_changes,
+    })
+}
+
 /// Pretty JSON with a trailing newline. Our types always serialize.
 pub(crate) fn to_string<T: Serialize>(value: &T) -> String {
     let mut s = serde_json::to_string_pretty(value).unwrap_or_else(|e| {

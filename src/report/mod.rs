@@ -98,6 +98,10 @@ pub(crate) enum Subject<'a> {
         plan: &'a crate::change::upgrade::Plan,
         dry_run: bool,
     },
+    Rollback {
+        plan: &'a crate::change::rollback::Plan,
+        dry_run: bool,
+    },
 }
 
 /// The formats of each command's report.
@@ -105,6 +109,7 @@ pub(crate) const CHECK_FORMATS: &[Format] = &Format::ALL;
 pub(crate) const FIX_FORMATS: &[Format] = &[Format::Human, Format::Json, Format::Markdown];
 pub(crate) const OUTDATED_FORMATS: &[Format] = &[Format::Human, Format::Json, Format::Markdown];
 pub(crate) const UPGRADE_FORMATS: &[Format] = &[Format::Human, Format::Json];
+pub(crate) const ROLLBACK_FORMATS: &[Format] = &[Format::Human, Format::Json];
 
 impl Subject<'_> {
     /// The formats this report has.
@@ -114,6 +119,7 @@ impl Subject<'_> {
             Subject::Fix { .. } => FIX_FORMATS,
             Subject::Outdated(_) => OUTDATED_FORMATS,
             Subject::Upgrade { .. } => UPGRADE_FORMATS,
+            Subject::Rollback { .. } => ROLLBACK_FORMATS,
         }
     }
 }
@@ -157,13 +163,24 @@ pub(crate) fn render(subject: Subject<'_>, format: Format, frame: &Frame<'_>) ->
             let mut t = String::new();
             if dry_run {
                 t.push_str(&plan.changes.diff());
-                for u in plan.cargo_updates() {
-                    t.push_str(&format!("would run: cargo {}\n", u.join(" ")));
+                for m in plan.lock_moves() {
+                    t.push_str(&format!("would run: cargo {}\n", m.cargo_args().join(" ")));
                 }
             }
             t + &human::upgrade(plan, dry_run, style)
         }
         (Subject::Upgrade { plan, dry_run }, Format::Json) => json::upgrade(plan, dry_run),
+        (Subject::Rollback { plan, dry_run }, Format::Human) => {
+            let mut t = String::new();
+            if dry_run {
+                t.push_str(&plan.changes.diff());
+                for m in plan.lock_moves() {
+                    t.push_str(&format!("would run: cargo {}\n", m.cargo_args().join(" ")));
+                }
+            }
+            t + &human::rollback(plan, dry_run, style)
+        }
+        (Subject::Rollback { plan, dry_run }, Format::Json) => json::rollback(plan, dry_run),
         (subject, format) => bail!(
             "this command has no {} report (it has {})",
             format.name(),

@@ -97,6 +97,19 @@ pub fn partial_version(s: &str) -> Option<Version> {
     Some(Version::new(n[0], n[1], n[2]))
 }
 
+/// Are `a` and `b` in the same semver-compatibility series (what a caret
+/// requirement spans): the same major version, or for 0.x the same minor,
+/// or for 0.0.x the same patch?
+pub(crate) fn compatible(a: &Version, b: &Version) -> bool {
+    match (a.major, b.major) {
+        (0, 0) => match (a.minor, b.minor) {
+            (0, 0) => a.patch == b.patch,
+            (x, y) => x == y,
+        },
+        (x, y) => x == y,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,5 +213,16 @@ mod tests {
         assert_eq!(partial_version("1.70.2"), Some(Version::new(1, 70, 2)));
         assert_eq!(partial_version("1.70.2.1"), None);
         assert_eq!(partial_version("1.x"), None);
+    }
+
+    #[test]
+    fn compatibility_series() {
+        let v = |s: &str| Version::parse(s).unwrap();
+        assert!(compatible(&v("1.2.3"), &v("1.0.0")));
+        assert!(!compatible(&v("2.0.0"), &v("1.9.9")));
+        assert!(compatible(&v("0.4.1"), &v("0.4.9")));
+        assert!(!compatible(&v("0.4.1"), &v("0.5.0")));
+        assert!(!compatible(&v("0.0.1"), &v("0.0.2")));
+        assert!(compatible(&v("0.0.2"), &v("0.0.2")));
     }
 }

@@ -10,6 +10,7 @@
 #![allow(clippy::disallowed_methods)]
 #![allow(dead_code)]
 
+pub(crate) mod registry;
 pub(crate) mod server;
 
 use std::ffi::{OsStr, OsString};

@@ -175,13 +175,14 @@ fn pending(entries: &[Entry]) -> Vec<Pending<'_>> {
 
 /// `2 vetted, 1 too-new`: the statuses present, the actionable first.
 fn status_counts<'a>(releases: impl Iterator<Item = &'a ReleaseEntry> + Clone) -> String {
-    const ORDER: [Status; 6] = [
+    const ORDER: [Status; 7] = [
         Status::Vetted,
         Status::Unvetted,
         Status::TooNew,
         Status::IncompatibleRust,
         Status::Prerelease,
         Status::Yanked,
+        Status::Denied,
     ];
     ORDER
         .iter()

@@ -1,0 +1,81 @@
+//! `rollback`'s human report: each version that went back and why, the
+//! requirements that moved with it, and everything that moved in
+//! Cargo.lock.
+
+use comfy_table::Cell;
+
+use super::table;
+use crate::change::rollback::Plan;
+use crate::report::Style;
+
+pub(crate) fn rollback(plan: &Plan, dry_run: bool, style: &Style) -> String {
+    let mut out = String::new();
+    let rewrites: Vec<_> = plan.moves.iter().flat_map(|m| &m.requirements).collect();
+    if !rewrites.is_empty() {
+        let mut t = table(style, &["location", "dependency", "from", "to"]);
+        for r in rewrites {
+            t.add_row(vec![
+                Cell::new(format!("{}:{}", r.manifest, r.line)),
+                Cell::new(&r.name),
+                Cell::new(&r.from),
+                Cell::new(&r.to),
+            ]);
+        }
+        out.push_str(&t.to_string());
+        out.push('\n');
+    }
+    let verb = if dry_run {
+        "would go back"
+    } else {
+        "went back"
+    };
+    for m in &plan.moves {
+        out.push_str(&format!(
+            "{} {verb} {} -> {} ({})\n",
+            m.package, m.from, m.to, m.reason
+        ));
+    }
+    if plan.moves.iter().any(|m| m.younger_than_cooldown) {
+        out.push_str(
+            "note: the cooldown does not apply going back to a release older than the one left\n",
+        );
+    }
+    if !plan.lock_changes.is_empty() {
+        out.push_str("Cargo.lock:\n");
+        for c in &plan.lock_changes {
+            let side = |v: &[String]| {
+                if v.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    v.join(", ")
+                }
+            };
+            out.push_str(&format!(
+                "  {} {} -> {}\n",
+                c.package,
+                side(&c.from),
+                side(&c.to)
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "{} {} {}{}\n",
+        if dry_run {
+            "would roll back"
+        } else {
+            "rolled back"
+        },
+        plan.moves.len(),
+        if plan.moves.len() == 1 {
+            "version"
+        } else {
+            "versions"
+        },
+        if dry_run {
+            " (dry run: nothing written)"
+        } else {
+            ""
+        }
+    ));
+    out
+}

@@ -204,3 +204,37 @@ fn a_failing_relock_restores_every_file() {
     );
     assert_eq!(before, snapshot_tree(&ws.root));
 }
+
+#[test]
+fn a_denied_release_is_shown_as_such_and_never_upgraded_to() {
+    let ws = Ws::new("registry-basic");
+    ws.cmd()
+        .args(["deny", "alpha@1.2.1", "--reason", "regression"])
+        .success();
+    let v = ws.json(&["outdated", "--format", "json"]);
+    let alpha = v["dependencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["manifest"] == "app/Cargo.toml" && d["name"] == "alpha")
+        .unwrap();
+    let status = |ver: &str| {
+        alpha["releases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["version"] == ver)
+            .map(|r| r["status"].as_str().unwrap().to_string())
+    };
+    assert_eq!(status("1.2.1").as_deref(), Some("denied"));
+    assert_eq!(status("1.2.0").as_deref(), Some("vetted"));
+    // The newest vetted release was 1.2.1; denied, it is passed over.
+    let v = ws.json(&["upgrade", "alpha", "--dry-run", "--format", "json"]);
+    let to: Vec<&str> = v["moves"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["to"].as_str().unwrap())
+        .collect();
+    assert_eq!(to, ["1.2.0"], "{v}");
+}

@@ -205,12 +205,9 @@ pub fn plan(
             std::fs::read_to_string(&path).map_err(|e| anyhow!("cannot read Cargo.lock: {e}"))?;
         let after = relock::git_sources(&before, &moves)?;
         verify::same_versions(lock, &after)?;
-        plan.changes.files.push(FileChange {
-            path,
-            rel: "Cargo.lock".into(),
-            before,
-            after,
-        });
+        plan.changes
+            .files
+            .push(FileChange::new(path, "Cargo.lock".into(), before, &after));
     }
     Ok(plan)
 }

@@ -220,15 +220,29 @@ pub(crate) fn plan(
     Ok(plan)
 }
 
-/// Writes the manifests, then has cargo move each lock entry. When cargo
-/// fails, every file (manifests and Cargo.lock) is restored.
-pub(crate) fn apply(ws: &Workspace, cargo: &Cargo, plan: &Plan, offline: bool) -> Result<()> {
-    if plan.moves.is_empty() {
-        return Ok(());
-    }
+/// Writes the manifests, then has cargo move each lock entry, then writes
+/// `report` (made ready before anything changes). When cargo fails or is
+/// interrupted, every file (manifests and Cargo.lock) is restored.
+pub(crate) fn apply(
+    ws: &Workspace,
+    cargo: &Cargo,
+    plan: &Plan,
+    offline: bool,
+    report: Option<(&Path, &str)>,
+) -> Result<()> {
     let lock_path = ws.root.join("Cargo.lock");
+    if plan.moves.is_empty() {
+        return match report {
+            Some((path, text)) => {
+                plan.changes
+                    .check_report(path, std::slice::from_ref(&lock_path))?;
+                crate::change::write_report(path, text)
+            }
+            None => Ok(()),
+        };
+    }
     plan.changes
-        .write_then(std::slice::from_ref(&lock_path), || {
+        .write_then(std::slice::from_ref(&lock_path), report, || {
             relock(ws, cargo, plan, offline, &lock_path)
         })
 }

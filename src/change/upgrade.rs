@@ -4,6 +4,11 @@
 //! then bring Cargo.lock along through cargo
 //! (`cargo update -p CRATE@OLD --precise NEW`).
 //!
+//! A move never crosses the semver-compatibility boundary (`0.4.x` →
+//! `1.0.0`, `1.x` → `2.0.0`, as cargo's `^` draws it) unless asked to
+//! (`--breaking`, as `cargo update --breaking`); a newer vetted release
+//! beyond it is listed as held back, marked `breaking`.
+//!
 //! Manifests are rewritten with the same byte-exact edits as `fix`
 //! ([`crate::change::edit`]): every edit is planned and checked first, then all
 //! files are written or none; should cargo then fail to update the lock,
@@ -38,6 +43,9 @@ pub(crate) struct Move {
     pub requirements: Vec<Rewrite>,
     /// Newer releases it did not move to, and why.
     pub held_back: Vec<Held>,
+    /// The move crosses the semver-compatibility boundary (`--breaking`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub breaking: bool,
 }
 
 /// A newer release left alone.
@@ -45,6 +53,21 @@ pub(crate) struct Move {
 pub(crate) struct Held {
     pub version: String,
     pub status: Status,
+    /// Beyond the semver-compatibility boundary of the locked version:
+    /// only `--breaking` moves to it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub breaking: bool,
+}
+
+/// Whether `to` is semver-compatible with `from` as cargo's `^` says:
+/// the same leftmost non-zero component (`1.2` → `1.9`, `0.4.1` → `0.4.7`,
+/// `0.0.3` only itself).
+pub(crate) fn compatible(from: &Version, to: &Version) -> bool {
+    match (from.major, from.minor) {
+        (0, 0) => to.major == 0 && to.minor == 0 && to.patch == from.patch,
+        (0, minor) => to.major == 0 && to.minor == minor,
+        (major, _) => to.major == major,
+    }
 }
 
 /// A locked version that stays, and what holds back every newer release.
@@ -81,20 +104,30 @@ impl Plan {
     }
 }
 
+/// What to upgrade, and how far.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Options<'a> {
+    /// Only these dependencies (key or crate name); all when empty.
+    pub crates: &'a [String],
+    /// Cross the semver-compatibility boundary too.
+    pub breaking: bool,
+}
+
 /// Requirements grouped by the locked version they share.
 type Groups = BTreeMap<(String, Version), Vec<DepAt>>;
 
-/// Plans the upgrade of `crates` (every registry dependency when empty).
+/// Plans the upgrade of `opts.crates` (every registry dependency when empty).
 /// Fetches from the registry; writes nothing.
 pub(crate) fn plan(
     ws: &Workspace,
     policy: &Policy,
     sources: &mut Sources,
-    crates: &[String],
+    opts: &Options<'_>,
     now: Timestamp,
     offline: bool,
     progress: Arc<dyn Progress>,
 ) -> Result<Plan> {
+    let Options { crates, breaking } = *opts;
     if ws.lockfile.is_none() {
         bail!(
             "{} has no Cargo.lock, so nothing is locked to upgrade from; run `cargo generate-lockfile` first",
@@ -161,7 +194,7 @@ pub(crate) fn plan(
         let target = newer
             .iter()
             .rev()
-            .find(|(_, s)| *s == Status::Vetted)
+            .find(|(v, s)| *s == Status::Vetted && (breaking || compatible(locked, v)))
             .map(|(v, _)| (*v).clone());
         let held = |above: Option<&Version>| -> Vec<Held> {
             newer
@@ -173,6 +206,7 @@ pub(crate) fn plan(
                 .map(|(v, s)| Held {
                     version: v.to_string(),
                     status: *s,
+                    breaking: !compatible(locked, v),
                 })
                 .collect()
         };
@@ -213,6 +247,7 @@ pub(crate) fn plan(
             to: target.to_string(),
             requirements: rewrites,
             held_back: held(Some(&target)),
+            breaking: !compatible(locked, &target),
         });
     }
 
@@ -274,4 +309,25 @@ fn relock(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compatibility_is_carets() {
+        let v = |s: &str| Version::parse(s).unwrap();
+        for (from, to, ok) in [
+            ("1.2.3", "1.9.0", true),
+            ("1.2.3", "2.0.0", false),
+            ("0.4.1", "0.4.7", true),
+            ("0.4.1", "0.5.0", false),
+            ("0.4.1", "1.0.17", false),
+            ("0.0.3", "0.0.3", true),
+            ("0.0.3", "0.0.4", false),
+        ] {
+            assert_eq!(compatible(&v(from), &v(to)), ok, "{from} -> {to}");
+        }
+    }
 }

@@ -19,6 +19,10 @@ pub(crate) struct UpgradeArgs {
     /// Write nothing; print the diff and the cargo commands it would run
     #[arg(long)]
     pub dry_run: bool,
+    /// Also move across the semver-compatibility boundary (`0.4` -> `1.0`,
+    /// `1.x` -> `2.0`), as `cargo update --breaking`
+    #[arg(long)]
+    pub breaking: bool,
     #[command(flatten)]
     pub workspace: WorkspaceArgs,
     #[command(flatten)]
@@ -38,7 +42,10 @@ pub(crate) fn run(ctx: &Context, args: &UpgradeArgs) -> Result<Output> {
         &ws,
         &policy,
         &mut sources,
-        &args.crates,
+        &upgrade::Options {
+            crates: &args.crates,
+            breaking: args.breaking,
+        },
         ctx.now,
         offline,
         ctx.progress.clone(),

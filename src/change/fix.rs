@@ -18,7 +18,7 @@ use crate::audit::rule::{Level, Rule};
 use crate::change::verify::{self, Expect};
 use crate::change::{ChangeSet, FileChange, ManifestEdits, Rewrite, edit, relock};
 use crate::workspace::lockfile::Source;
-use crate::workspace::manifest::{DepSource, Dependency, GitRef, Manifest, TableKind};
+use crate::workspace::manifest::{DepSource, Dependency, Manifest, TableKind};
 use crate::workspace::{DepAt, Workspace};
 
 /// What to fix.
@@ -223,7 +223,7 @@ fn git_followers(ws: &Workspace) -> Followers<'_> {
         let DepSource::Git(git) = &dep.source else {
             continue;
         };
-        if matches!(git.reference, GitRef::Rev(_)) {
+        if git.reference.pinned_rev() {
             continue;
         }
         if let Some(pkg) = locks.git(&dep.package, git)

@@ -96,3 +96,52 @@ fn a_rev_that_is_not_a_commit_id_floats_and_fix_pins_it() {
         );
     }
 }
+
+#[test]
+fn a_channel_without_a_patch_number_floats_and_a_stray_path_is_an_error() {
+    let copy = Copy::of("check/all-rules");
+    copy.write("rust-toolchain.toml", "[toolchain]\nchannel = \"1.95\"\n");
+    let v = pin()
+        .current_dir(copy.root())
+        .args(["check", "--format", "json"])
+        .check_json();
+    let toolchain: Vec<&Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "toolchain-unpinned")
+        .collect();
+    assert_eq!(toolchain.len(), 1, "{v:#}");
+    assert_eq!(toolchain[0]["manifest"], "rust-toolchain.toml");
+    assert!(
+        toolchain[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("without a patch number"),
+        "{v:#}"
+    );
+    copy.write("rust-toolchain.toml", "[toolchain]\nchannel = \"1.95.0\"\n");
+    let v = pin()
+        .current_dir(copy.root())
+        .args(["check", "--format", "json"])
+        .check_json();
+    assert!(
+        !v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "toolchain-unpinned")
+    );
+
+    copy.write(
+        "rust-toolchain.toml",
+        "[toolchain]\ncomponents = []\nchannel = \"/opt/rust/1.95\"\n",
+    );
+    for cmd in ["check", "fix"] {
+        let err = pin().current_dir(copy.root()).arg(cmd).stderr(2);
+        assert!(
+            err.contains("rust-toolchain.toml:3: channel `/opt/rust/1.95` is not a toolchain name"),
+            "{cmd}: {err}"
+        );
+    }
+}

@@ -69,8 +69,15 @@ pub fn found<'a>(ws: &'a Workspace, summary: &mut Summary) -> Vec<Found<'a>> {
             line,
             channel,
         } => {
+            let minor_only = channel.split('-').next().is_some_and(|b| {
+                b.split('.').count() == 2 && b.starts_with(|c: char| c.is_ascii_digit())
+            });
             let what = if channel.is_empty() {
                 "no channel, so the default toolchain".to_string()
+            } else if minor_only {
+                format!(
+                    "channel `{channel}` without a patch number, which follows every patch release"
+                )
             } else {
                 format!("channel `{channel}`, which moves with every release")
             };

@@ -762,23 +762,43 @@ fn allow_then_upgrade_moves_pin_and_lock_to_the_vetted_release_only() {
             "read the diff",
         ])
         .success();
+    let moves = |v: &Value| -> Vec<(String, String, String)> {
+        v["moves"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                (
+                    m["package"].as_str().unwrap().to_string(),
+                    m["from"].as_str().unwrap().to_string(),
+                    m["to"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    // q 0.5 -> 0.6 crosses the semver-compatibility boundary: held back,
+    // marked breaking, until `--breaking`.
     let v = ws.json(&["upgrade", "--format", "json"]);
-    let moves: Vec<(String, String, String)> = v["moves"]
+    assert_eq!(moves(&v), triples(&[("alpha", "1.2.0", "1.2.1")]));
+    let q = v["held"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|m| {
-            (
-                m["package"].as_str().unwrap().to_string(),
-                m["from"].as_str().unwrap().to_string(),
-                m["to"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+        .find(|s| s["package"] == "q")
+        .unwrap();
     assert_eq!(
-        moves,
-        triples(&[("alpha", "1.2.0", "1.2.1"), ("q", "0.5.0", "0.6.0")])
+        q["held_back"],
+        serde_json::json!([{"version": "0.6.0", "status": "vetted", "breaking": true}])
     );
+    let human = ws.cmd().args(["upgrade", "--dry-run"]).stdout(0);
+    assert!(
+        human.contains("q stays at 0.5.0: 0.6.0 vetted but breaking (--breaking moves to it)"),
+        "{human}"
+    );
+    assert_eq!(locked(&ws, "q"), ["0.5.0"]);
+    let v = ws.json(&["upgrade", "--breaking", "--format", "json"]);
+    assert_eq!(moves(&v), triples(&[("q", "0.5.0", "0.6.0")]));
+    assert_eq!(v["moves"][0]["breaking"], true);
     assert_eq!(locked(&ws, "alpha"), ["1.2.1"]);
     assert_eq!(locked(&ws, "q"), ["0.6.0"]);
     let again = ws.json(&["upgrade", "--format", "json"]);

@@ -8,7 +8,9 @@ use crate::audit::finding::{Finding, Report, Summary};
 use crate::audit::policy::Policy;
 use crate::audit::rule::{Level, Rule};
 use crate::workspace::lockfile::{Lockfile, Package, Source};
-use crate::workspace::manifest::{DepSource, Dependency, GitRef, Manifest, TableKind};
+use crate::workspace::manifest::{
+    DepSource, Dependency, GitRef, Manifest, TableKind, rev_names_a_tag,
+};
 use crate::workspace::requirement::{self, Kind};
 use crate::workspace::toolchain::Toolchain;
 use crate::workspace::{DepAt, Locks, Workspace};
@@ -67,8 +69,15 @@ pub fn found<'a>(ws: &'a Workspace, summary: &mut Summary) -> Vec<Found<'a>> {
             line,
             channel,
         } => {
+            let minor_only = channel.split('-').next().is_some_and(|b| {
+                b.split('.').count() == 2 && b.starts_with(|c: char| c.is_ascii_digit())
+            });
             let what = if channel.is_empty() {
                 "no channel, so the default toolchain".to_string()
+            } else if minor_only {
+                format!(
+                    "channel `{channel}` without a patch number, which follows every patch release"
+                )
             } else {
                 format!("channel `{channel}`, which moves with every release")
             };
@@ -186,11 +195,22 @@ fn dependency<'a>(
                 _ => None,
             });
             let (rule, requirement, message) = match &git.reference {
-                GitRef::Rev(r) => {
-                    let _ = r;
+                GitRef::Rev(_) if git.reference.pinned_rev() => {
                     summary.pinned += 1;
                     return;
                 }
+                GitRef::Rev(r) => (
+                    if rev_names_a_tag(&r.value) {
+                        Rule::GitTag
+                    } else {
+                        Rule::GitBranch
+                    },
+                    format!("rev = \"{}\"", r.value),
+                    format!(
+                        "rev `{}` of {} is a ref name, not a commit id, and follows what it names",
+                        r.value, git.url
+                    ),
+                ),
                 GitRef::Branch(b) => (
                     Rule::GitBranch,
                     format!("branch = \"{}\"", b.value),

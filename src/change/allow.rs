@@ -135,14 +135,10 @@ pub(crate) fn run(
         bail!("internal error: the edit lost a [[vetted]] entry");
     }
     if after != text {
-        let change = FileChange {
-            path: path.to_path_buf(),
-            rel: shown.clone(),
-            before: text,
-            after,
-        };
+        let change = FileChange::new(path.to_path_buf(), shown.clone(), text, &after);
         ChangeSet {
             files: vec![change],
+            root: ws.root.clone(),
         }
         .write(None)
         .map_err(|e| anyhow!("cannot write {shown}: {e:#}"))?;

@@ -28,6 +28,7 @@ pub(crate) struct Denials {
 /// Plans the edit of the policy file at `path` (`shown` in messages):
 /// nothing is written.
 pub(crate) fn plan(
+    root: &Path,
     path: &Path,
     shown: &str,
     releases: &[CrateVersion],
@@ -57,14 +58,17 @@ pub(crate) fn plan(
             );
         }
     }
-    let mut set = ChangeSet::default();
+    let mut set = ChangeSet {
+        files: Vec::new(),
+        root: root.to_path_buf(),
+    };
     if after != text {
-        set.files.push(FileChange {
-            path: path.to_path_buf(),
-            rel: shown.to_string(),
-            before: text,
-            after,
-        });
+        set.files.push(FileChange::new(
+            path.to_path_buf(),
+            shown.to_string(),
+            text,
+            &after,
+        ));
     }
     Ok((set, denials))
 }

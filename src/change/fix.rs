@@ -18,7 +18,7 @@ use crate::audit::rule::{Level, Rule};
 use crate::change::verify::{self, Expect};
 use crate::change::{ChangeSet, FileChange, ManifestEdits, Rewrite, edit, relock};
 use crate::workspace::lockfile::Source;
-use crate::workspace::manifest::{DepSource, Dependency, GitRef, Manifest, TableKind};
+use crate::workspace::manifest::{DepSource, Dependency, Manifest, TableKind};
 use crate::workspace::{DepAt, Workspace};
 
 /// What to fix.
@@ -205,12 +205,9 @@ pub fn plan(
             std::fs::read_to_string(&path).map_err(|e| anyhow!("cannot read Cargo.lock: {e}"))?;
         let after = relock::git_sources(&before, &moves)?;
         verify::same_versions(lock, &after)?;
-        plan.changes.files.push(FileChange {
-            path,
-            rel: "Cargo.lock".into(),
-            before,
-            after,
-        });
+        plan.changes
+            .files
+            .push(FileChange::new(path, "Cargo.lock".into(), before, &after));
     }
     Ok(plan)
 }
@@ -226,7 +223,7 @@ fn git_followers(ws: &Workspace) -> Followers<'_> {
         let DepSource::Git(git) = &dep.source else {
             continue;
         };
-        if matches!(git.reference, GitRef::Rev(_)) {
+        if git.reference.pinned_rev() {
             continue;
         }
         if let Some(pkg) = locks.git(&dep.package, git)

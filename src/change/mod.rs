@@ -18,6 +18,8 @@ pub(crate) mod allow;
 pub(crate) mod deny;
 pub mod edit;
 pub mod fix;
+pub(crate) mod interrupt;
+pub(crate) mod lock;
 pub(crate) mod relock;
 pub(crate) mod rollback;
 pub(crate) mod upgrade;
@@ -27,7 +29,7 @@ pub(crate) mod write;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 
 use crate::workspace::{DepAt, Workspace};
 use edit::TextEdit;
@@ -62,6 +64,41 @@ pub struct Rewrite {
 #[derive(Debug, Clone, Default)]
 pub struct ChangeSet {
     pub files: Vec<FileChange>,
+    /// The workspace root, locked while writing ([`lock`]); empty: none.
+    pub root: PathBuf,
+}
+
+impl FileChange {
+    /// A change of `path` from `before` to `after`, in `before`'s line
+    /// endings: a CRLF file stays CRLF whatever the edit inserted.
+    pub fn new(path: PathBuf, rel: String, before: String, after: &str) -> FileChange {
+        let after = keep_line_endings(&before, after);
+        FileChange {
+            path,
+            rel,
+            before,
+            after,
+        }
+    }
+}
+
+/// `after` with `before`'s line endings, when `before` ends every line
+/// with CRLF.
+pub(crate) fn keep_line_endings(before: &str, after: &str) -> String {
+    let crlf = before.matches("\r\n").count();
+    if crlf == 0 || crlf != before.matches('\n').count() {
+        return after.to_string();
+    }
+    let mut out = String::with_capacity(after.len() + after.len() / 32);
+    let mut prev = '\0';
+    for c in after.chars() {
+        if c == '\n' && prev != '\r' {
+            out.push('\r');
+        }
+        out.push(c);
+        prev = c;
+    }
+    out
 }
 
 impl ChangeSet {
@@ -74,58 +111,177 @@ impl ChangeSet {
         write::unified_diff(&self.files)
     }
 
+    /// Refuses a report file that is one of the files the command edits
+    /// (`also`: files a later step changes, such as Cargo.lock).
+    pub fn check_report(&self, report: &Path, also: &[PathBuf]) -> Result<()> {
+        let edited = self.files.iter().map(|f| &f.path).chain(also);
+        for path in edited {
+            if same_file(report, path) {
+                bail!(
+                    "--output {} names a file this command edits ({}); write the report elsewhere",
+                    report.display(),
+                    path.display()
+                );
+            }
+        }
+        Ok(())
+    }
+
     /// Writes every file, all or none, with `report` (a report file:
     /// path and text) among them, so an unwritable report leaves no edit
     /// behind it.
     pub fn write(&self, report: Option<(&Path, &str)>) -> Result<()> {
-        let mut files: Vec<(PathBuf, Vec<u8>)> = self
-            .files
-            .iter()
-            .map(|f| (f.path.clone(), f.after.clone().into_bytes()))
-            .collect();
-        if let Some((path, text)) = report {
-            files.push((path.to_path_buf(), text.as_bytes().to_vec()));
-        }
-        write::write_all(&files).map_err(|e| match report {
-            Some((path, _)) => {
-                e.context(format!("nothing was written (report: {})", path.display()))
-            }
-            None => e,
-        })
+        self.write_then(&[], report, || Ok(()))
     }
 
     /// Writes every file, then runs `then` (a step that changes files
-    /// itself, such as cargo relocking). When `then` fails, every file
-    /// written and every file in `guarded` (those `then` may change) is put
-    /// back as it was, and the error says so.
-    pub fn write_then(&self, guarded: &[PathBuf], then: impl FnOnce() -> Result<()>) -> Result<()> {
+    /// itself, such as cargo relocking). When `then` fails, or an
+    /// interrupt comes while it runs, every file written and every file in
+    /// `guarded` (those `then` may change) is put back as it was, and the
+    /// error says so. `report` is made ready (and checked writable) before
+    /// any file changes, and written last.
+    ///
+    /// The workspace is locked throughout ([`lock`]), and a file that
+    /// changed on disk since the command read it stops the write (nothing
+    /// written). Signals wait until the files are all written or all
+    /// restored ([`interrupt`]).
+    pub fn write_then(
+        &self,
+        guarded: &[PathBuf],
+        report: Option<(&Path, &str)>,
+        then: impl FnOnce() -> Result<()>,
+    ) -> Result<()> {
+        let nothing = |e: anyhow::Error| match report {
+            Some((path, _)) => {
+                e.context(format!("nothing was written (report: {})", path.display()))
+            }
+            None => e.context("nothing was written"),
+        };
+        if let Some((path, _)) = report {
+            self.check_report(path, guarded)?;
+        }
+        let _lock = lock::workspace(&self.root)?;
+        let _critical = interrupt::Critical::enter();
+        self.check_unchanged()?;
         let mut saved = Vec::with_capacity(guarded.len());
         for path in guarded {
             let bytes =
                 std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
             saved.push((path.clone(), bytes));
         }
-        self.write(None)?;
-        // From here on, any failure puts every file back as it was.
-        let Err(e) = then() else { return Ok(()) };
-        let mut back: Vec<(PathBuf, Vec<u8>)> = self
+        let files: Vec<(PathBuf, Vec<u8>)> = self
             .files
             .iter()
-            .map(|f| (f.path.clone(), f.before.clone().into_bytes()))
+            .map(|f| (f.path.clone(), f.after.clone().into_bytes()))
             .collect();
-        back.extend(saved);
-        match write::write_all(&back) {
-            Ok(()) => Err(e.context("nothing was changed")),
-            Err(r) => Err(e.context(format!("and restoring the files failed too: {r:#}"))),
+        let mut staged = write::stage_all(&files).map_err(nothing)?;
+        interrupt::check().map_err(nothing)?;
+        let mut prepared = match report {
+            Some((path, text)) => {
+                Some(write::Report::prepare(path, text.as_bytes()).map_err(nothing)?)
+            }
+            None => None,
+        };
+        // A report written into (a FIFO, a device) goes first, so a full
+        // device stops the run before any file changes; a staged report
+        // joins the batch when nothing runs after it.
+        if let Some(r) = prepared.as_mut() {
+            r.write_into().map_err(nothing)?;
         }
+        interrupt::check().map_err(nothing)?;
+        let later = if guarded.is_empty() {
+            if let Some(write::Report::Staged(path, tmp)) = prepared {
+                staged.push(path, tmp);
+                None
+            } else {
+                prepared
+            }
+        } else {
+            prepared
+        };
+        staged.commit().map_err(nothing)?;
+        // From here on, any failure puts every file back as it was.
+        let outcome = then().and_then(|()| interrupt::check());
+        let outcome = outcome.and_then(|()| keep_guarded_line_endings(&saved));
+        if let Err(e) = outcome {
+            let mut back: Vec<(PathBuf, Vec<u8>)> = self
+                .files
+                .iter()
+                .map(|f| (f.path.clone(), f.before.clone().into_bytes()))
+                .collect();
+            back.extend(saved);
+            return match write::write_all(&back) {
+                Ok(()) => Err(e.context("nothing was changed")),
+                Err(r) => Err(e.context(format!("and restoring the files failed too: {r:#}"))),
+            };
+        }
+        match later {
+            Some(r) => r.commit(),
+            None => Ok(()),
+        }
+    }
+
+    /// Stops when a file changed on disk since the command read it.
+    fn check_unchanged(&self) -> Result<()> {
+        for f in &self.files {
+            let now = match std::fs::read(&f.path) {
+                Ok(b) => Some(b),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(e) => {
+                    return Err(e).with_context(|| format!("cannot read {}", f.path.display()));
+                }
+            };
+            let same = match &now {
+                Some(b) => b == f.before.as_bytes(),
+                None => f.before.is_empty(),
+            };
+            if !same {
+                bail!(
+                    "{} changed on disk since cargo-pin read it (another program or run \
+                     edited it); nothing was written: run again",
+                    f.path.display()
+                );
+            }
+        }
+        Ok(())
     }
 }
 
-/// Writes a report file atomically (through the same staging as every
-/// other write).
+/// Puts CRLF back into a guarded file a later step (cargo) rewrote with
+/// LF, when it was CRLF before.
+fn keep_guarded_line_endings(saved: &[(PathBuf, Vec<u8>)]) -> Result<()> {
+    for (path, before) in saved {
+        let (Ok(before), Ok(now)) = (std::str::from_utf8(before), std::fs::read_to_string(path))
+        else {
+            continue;
+        };
+        let kept = keep_line_endings(before, &now);
+        if kept != now {
+            write::write_atomic(path, kept.as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether `a` and `b` name the same file (through links, `..`).
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            return (x.dev(), x.ino()) == (y.dev(), y.ino());
+        }
+    }
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Writes a report file: replaced atomically when it is a regular file,
+/// written into when it is not ([`write`]).
 pub fn write_report(path: &Path, text: &str) -> Result<()> {
-    write::write_all(&[(path.to_path_buf(), text.as_bytes().to_vec())])
-        .with_context(|| format!("cannot write {}", path.display()))
+    write::Report::prepare(path, text.as_bytes())?.commit()
 }
 
 /// Planned edits of the workspace's manifests, by position.
@@ -153,7 +309,10 @@ impl ManifestEdits {
 
     /// Applies every manifest's edits and verifies the result.
     pub fn apply(self, ws: &Workspace) -> Result<ChangeSet> {
-        let mut set = ChangeSet::default();
+        let mut set = ChangeSet {
+            root: ws.root.clone(),
+            ..ChangeSet::default()
+        };
         for (idx, FileEdits { edits, expected }) in self.by_file {
             let m = &ws.manifests[idx];
             let after = edit::apply(&m.text, &edits)?;
@@ -162,12 +321,12 @@ impl ManifestEdits {
                 .map(|(d, want)| (&m.deps[d], want))
                 .collect();
             verify::manifest(m, &after, &expected)?;
-            set.files.push(FileChange {
-                path: m.path.clone(),
-                rel: m.rel.clone(),
-                before: m.text.clone(),
-                after,
-            });
+            set.files.push(FileChange::new(
+                m.path.clone(),
+                m.rel.clone(),
+                m.text.clone(),
+                &after,
+            ));
         }
         Ok(set)
     }
@@ -196,11 +355,12 @@ mod tests {
                 change(dir.path(), "a.toml", "a", "A"),
                 change(dir.path(), "b.toml", "b", "B"),
             ],
+            root: dir.path().to_path_buf(),
         };
         let lock = dir.path().join("Cargo.lock");
         std::fs::write(&lock, "locked").unwrap();
         let e = set
-            .write_then(std::slice::from_ref(&lock), || {
+            .write_then(std::slice::from_ref(&lock), None, || {
                 // The step sees the new files, changes one of its own, fails.
                 assert_eq!(
                     std::fs::read_to_string(dir.path().join("a.toml")).unwrap(),
@@ -218,7 +378,7 @@ mod tests {
             );
         }
         // And when it succeeds, everything stays written.
-        set.write_then(&[], || Ok(())).unwrap();
+        set.write_then(&[], None, || Ok(())).unwrap();
         assert_eq!(
             std::fs::read_to_string(dir.path().join("b.toml")).unwrap(),
             "B"
@@ -230,6 +390,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let set = ChangeSet {
             files: vec![change(dir.path(), "a.toml", "a", "A")],
+            root: dir.path().to_path_buf(),
         };
         let report = dir.path().join("no/such/dir/report.md");
         let e = set.write(Some((&report, "report"))).unwrap_err();

@@ -187,14 +187,38 @@ pub(crate) fn cargo_update(
     if offline {
         cmd.arg("--offline");
     }
-    let out = cmd
-        .output()
+    // Waited for by polling, so that an interrupt stops cargo (and the
+    // pipeline then puts every file back) rather than waiting for it.
+    let mut child = cmd
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .map_err(|e| anyhow!("cannot run cargo ({}): {e}", cargo.program()))?;
-    if !out.status.success() {
+    let stderr = child.stderr.take().map(|mut err| {
+        std::thread::spawn(move || {
+            let mut text = Vec::new();
+            let _ = std::io::Read::read_to_end(&mut err, &mut text);
+            text
+        })
+    });
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if let Err(e) = super::interrupt::check() {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(e.context(format!("`cargo {}` was stopped", args.join(" "))));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let stderr = stderr.and_then(|t| t.join().ok()).unwrap_or_default();
+    if !status.success() {
         bail!(
             "`cargo {}` failed:\n{}",
             args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim_end()
+            String::from_utf8_lossy(&stderr).trim_end()
         );
     }
     Ok(())

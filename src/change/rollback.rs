@@ -288,7 +288,7 @@ pub(crate) fn apply(ws: &Workspace, cargo: &Cargo, plan: &mut Plan, offline: boo
     let before = Lockfile::read(&lock_path)?;
     let moves = plan.lock_moves();
     plan.changes
-        .write_then(std::slice::from_ref(&lock_path), || {
+        .write_then(std::slice::from_ref(&lock_path), None, || {
             relock::precise(ws, cargo, &moves, offline, &lock_path)?;
             let after = Lockfile::read(&lock_path)?;
             for m in &moves {

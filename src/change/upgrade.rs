@@ -4,12 +4,18 @@
 //! then bring Cargo.lock along through cargo
 //! (`cargo update -p CRATE@OLD --precise NEW`).
 //!
+//! A move never crosses the semver-compatibility boundary (`0.4.x` →
+//! `1.0.0`, `1.x` → `2.0.0`, as cargo's `^` draws it) unless asked to
+//! (`--breaking`, as `cargo update --breaking`); a newer vetted release
+//! beyond it is listed as held back, marked `breaking`.
+//!
 //! Manifests are rewritten with the same byte-exact edits as `fix`
 //! ([`crate::change::edit`]): every edit is planned and checked first, then all
 //! files are written or none; should cargo then fail to update the lock,
 //! every file is put back as it was.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{Result, anyhow, bail};
@@ -38,6 +44,9 @@ pub(crate) struct Move {
     pub requirements: Vec<Rewrite>,
     /// Newer releases it did not move to, and why.
     pub held_back: Vec<Held>,
+    /// The move crosses the semver-compatibility boundary (`--breaking`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub breaking: bool,
 }
 
 /// A newer release left alone.
@@ -45,6 +54,10 @@ pub(crate) struct Move {
 pub(crate) struct Held {
     pub version: String,
     pub status: Status,
+    /// Beyond the semver-compatibility boundary of the locked version:
+    /// only `--breaking` moves to it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub breaking: bool,
 }
 
 /// A locked version that stays, and what holds back every newer release.
@@ -77,20 +90,30 @@ impl Plan {
     }
 }
 
+/// What to upgrade, and how far.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Options<'a> {
+    /// Only these dependencies (key or crate name); all when empty.
+    pub crates: &'a [String],
+    /// Cross the semver-compatibility boundary too.
+    pub breaking: bool,
+}
+
 /// Requirements grouped by the locked version they share.
 type Groups = BTreeMap<(String, Version), Vec<DepAt>>;
 
-/// Plans the upgrade of `crates` (every registry dependency when empty).
+/// Plans the upgrade of `opts.crates` (every registry dependency when empty).
 /// Fetches from the registry; writes nothing.
 pub(crate) fn plan(
     ws: &Workspace,
     policy: &Policy,
     sources: &mut Sources,
-    crates: &[String],
+    opts: &Options<'_>,
     now: Timestamp,
     offline: bool,
     progress: Arc<dyn Progress>,
 ) -> Result<Plan> {
+    let Options { crates, breaking } = *opts;
     if ws.lockfile.is_none() {
         bail!(
             "{} has no Cargo.lock, so nothing is locked to upgrade from; run `cargo generate-lockfile` first",
@@ -157,7 +180,7 @@ pub(crate) fn plan(
         let target = newer
             .iter()
             .rev()
-            .find(|(_, s)| *s == Status::Vetted)
+            .find(|(v, s)| *s == Status::Vetted && (breaking || requirement::compatible(locked, v)))
             .map(|(v, _)| (*v).clone());
         let held = |above: Option<&Version>| -> Vec<Held> {
             newer
@@ -169,6 +192,7 @@ pub(crate) fn plan(
                 .map(|(v, s)| Held {
                     version: v.to_string(),
                     status: *s,
+                    breaking: !requirement::compatible(locked, v),
                 })
                 .collect()
         };
@@ -209,6 +233,7 @@ pub(crate) fn plan(
             to: target.to_string(),
             requirements: rewrites,
             held_back: held(Some(&target)),
+            breaking: !requirement::compatible(locked, &target),
         });
     }
 
@@ -216,15 +241,29 @@ pub(crate) fn plan(
     Ok(plan)
 }
 
-/// Writes the manifests, then has cargo move each lock entry. When cargo
-/// fails, every file (manifests and Cargo.lock) is restored.
-pub(crate) fn apply(ws: &Workspace, cargo: &Cargo, plan: &Plan, offline: bool) -> Result<()> {
-    if plan.moves.is_empty() {
-        return Ok(());
-    }
+/// Writes the manifests, then has cargo move each lock entry, then writes
+/// `report` (made ready before anything changes). When cargo fails or is
+/// interrupted, every file (manifests and Cargo.lock) is restored.
+pub(crate) fn apply(
+    ws: &Workspace,
+    cargo: &Cargo,
+    plan: &Plan,
+    offline: bool,
+    report: Option<(&Path, &str)>,
+) -> Result<()> {
     let lock_path = ws.root.join("Cargo.lock");
+    if plan.moves.is_empty() {
+        return match report {
+            Some((path, text)) => {
+                plan.changes
+                    .check_report(path, std::slice::from_ref(&lock_path))?;
+                crate::change::write_report(path, text)
+            }
+            None => Ok(()),
+        };
+    }
     plan.changes
-        .write_then(std::slice::from_ref(&lock_path), || {
+        .write_then(std::slice::from_ref(&lock_path), report, || {
             relock::precise(ws, cargo, &plan.lock_moves(), offline, &lock_path)
         })
 }

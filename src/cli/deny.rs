@@ -37,6 +37,7 @@ pub(crate) fn run(ctx: &Context, args: &DenyArgs) -> Result<Output> {
         .display()
         .to_string();
     let (changes, denials) = deny::plan(
+        &ws.root,
         &path,
         &shown,
         &args.releases,

@@ -140,15 +140,32 @@ pub fn main_with_args(args: Vec<OsString>) -> ExitCode {
         }
     };
     let CargoCli::Pin(pin) = cli;
+    if let Err(e) = crate::change::interrupt::install() {
+        let _ = writeln!(std::io::stderr(), "error: cannot handle signals: {e:#}");
+        return ExitCode::from(EXIT_ERROR);
+    }
     let result = context_from_process()
         .and_then(|ctx| run(&ctx, &pin.command))
         .and_then(|out| print(&out.stdout).map(|()| out.status));
-    match result {
+    let code = match result {
         Ok(status) => ExitCode::from(status.code()),
         Err(e) => {
             let _ = writeln!(std::io::stderr(), "error: {e:#}");
             ExitCode::from(EXIT_ERROR)
         }
+    };
+    // A signal that came while files were written ends the run now that
+    // they are all written or all put back, as the signal would have.
+    match crate::change::interrupt::received() {
+        Some(sig) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "cargo-pin: {}",
+                crate::change::interrupt::name(sig)
+            );
+            ExitCode::from(u8::try_from(128 + sig).unwrap_or(EXIT_ERROR))
+        }
+        None => code,
     }
 }
 

@@ -50,6 +50,11 @@ pub(crate) fn run(ctx: &Context, args: &RollbackArgs) -> Result<Output> {
         ctx.now,
         ctx.progress.clone(),
     )?;
+    let file = args.output.file();
+    if let Some(file) = &file {
+        plan.changes
+            .check_report(file, &[ws.root.join("Cargo.lock")])?;
+    }
     if !args.dry_run {
         rollback::apply(&ws, &ctx.cargo, &mut plan, offline)?;
     }
@@ -59,5 +64,5 @@ pub(crate) fn run(ctx: &Context, args: &RollbackArgs) -> Result<Output> {
         dry_run: args.dry_run,
     };
     let text = report::render(subject, args.format, &frame)?;
-    Output::report(text, args.output.file(), Status::Ok)
+    Output::report(text, file, Status::Ok)
 }

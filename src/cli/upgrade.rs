@@ -19,6 +19,10 @@ pub(crate) struct UpgradeArgs {
     /// Write nothing; print the diff and the cargo commands it would run
     #[arg(long)]
     pub dry_run: bool,
+    /// Also move across the semver-compatibility boundary (`0.4` -> `1.0`,
+    /// `1.x` -> `2.0`), as `cargo update --breaking`
+    #[arg(long)]
+    pub breaking: bool,
     #[command(flatten)]
     pub workspace: WorkspaceArgs,
     #[command(flatten)]
@@ -38,19 +42,38 @@ pub(crate) fn run(ctx: &Context, args: &UpgradeArgs) -> Result<Output> {
         &ws,
         &policy,
         &mut sources,
-        &args.crates,
+        &upgrade::Options {
+            crates: &args.crates,
+            breaking: args.breaking,
+        },
         ctx.now,
         offline,
         ctx.progress.clone(),
     )?;
-    if !args.dry_run {
-        upgrade::apply(&ws, &ctx.cargo, &plan, offline)?;
-    }
     let frame = args.output.frame(ctx, &ws.root);
     let subject = Subject::Upgrade {
         plan: &plan,
         dry_run: args.dry_run,
     };
     let text = report::render(subject, args.format, &frame)?;
-    Output::report(text, args.output.file(), Status::Ok)
+    let file = args.output.file();
+    let lock = [ws.root.join("Cargo.lock")];
+    if let Some(file) = &file {
+        plan.changes.check_report(file, &lock)?;
+    }
+    if args.dry_run {
+        return Output::report(text, file, Status::Ok);
+    }
+    // The report is made ready before any file changes, and written once
+    // cargo has relocked.
+    match file {
+        Some(file) => {
+            upgrade::apply(&ws, &ctx.cargo, &plan, offline, Some((&file, &text)))?;
+            Ok(Output::quiet(Status::Ok))
+        }
+        None => {
+            upgrade::apply(&ws, &ctx.cargo, &plan, offline, None)?;
+            Ok(Output::stdout(text, Status::Ok))
+        }
+    }
 }

@@ -127,6 +127,31 @@ pub enum GitRef {
     Rev(Spanned),
 }
 
+impl GitRef {
+    /// A `rev` that names a commit (7 to 64 hex digits, as git abbreviates
+    /// and as SHA-256 repositories spell it): the one reference that does
+    /// not move. Any other `rev` (`main`, `refs/heads/main`, `v1.0`) is a
+    /// ref name, and follows it.
+    pub fn pinned_rev(&self) -> bool {
+        matches!(self, GitRef::Rev(r) if is_commit_id(&r.value))
+    }
+}
+
+/// 7 to 64 hex digits.
+pub fn is_commit_id(rev: &str) -> bool {
+    (7..=64).contains(&rev.len()) && rev.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// What a `rev` that is not a commit id names: a tag (`refs/tags/…`, or a
+/// version-like `v1.2`), else a branch.
+pub fn rev_names_a_tag(rev: &str) -> bool {
+    let short = rev.strip_prefix('v').unwrap_or(rev);
+    rev.starts_with("refs/tags/")
+        || (!short.is_empty()
+            && short.starts_with(|c: char| c.is_ascii_digit())
+            && short.chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
 /// A string value with the spans of its key and its value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Spanned {

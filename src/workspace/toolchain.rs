@@ -15,7 +15,8 @@ use crate::workspace::text::LineIndex;
 pub enum Toolchain {
     /// No toolchain file at the workspace root.
     Missing,
-    /// A channel that moves (`stable`, `beta`, `nightly`, or none given).
+    /// A channel that moves (`stable`, `beta`, `nightly`, a release without
+    /// its patch number such as `1.95`, or none given).
     Floating {
         file: String,
         line: Option<usize>,
@@ -45,7 +46,7 @@ pub fn parse(file: &str, text: &str) -> Result<Toolchain> {
     let trimmed = text.trim_start_matches('\u{feff}').trim();
     // The legacy one-line form: just a channel name.
     if file == "rust-toolchain" && !trimmed.contains('\n') && !trimmed.contains('=') {
-        return Ok(classify(file, Some(1), trimmed));
+        return classify(file, Some(1), trimmed);
     }
     let doc = toml_edit::Document::parse(text).map_err(|e| {
         let line = e
@@ -69,7 +70,7 @@ pub fn parse(file: &str, text: &str) -> Result<Toolchain> {
     match table.get_key_value("channel") {
         Some((key, Item::Value(v))) if v.as_str().is_some() => {
             let line = key.span().map(|s| LineIndex::new(text).line_of(s.start));
-            Ok(classify(file, line, v.as_str().unwrap_or_default()))
+            classify(file, line, v.as_str().unwrap_or_default())
         }
         Some((key, _)) => {
             let line = key
@@ -87,7 +88,14 @@ pub fn parse(file: &str, text: &str) -> Result<Toolchain> {
     }
 }
 
-fn classify(file: &str, line: Option<usize>, channel: &str) -> Toolchain {
+fn classify(file: &str, line: Option<usize>, channel: &str) -> Result<Toolchain> {
+    if !is_toolchain_name(channel) {
+        return Err(anyhow!(
+            "{file}:{}: channel `{channel}` is not a toolchain name (such as `1.95.0`, \
+             `stable` or `nightly-2026-01-01`); a toolchain in a folder is `path = \"…\"`",
+            line.unwrap_or(1)
+        ));
+    }
     // `stable-x86_64-unknown-linux-gnu` floats just like `stable`.
     let base = channel.split('-').next().unwrap_or(channel);
     let dated = channel
@@ -95,18 +103,39 @@ fn classify(file: &str, line: Option<usize>, channel: &str) -> Toolchain {
         .and_then(|r| r.strip_prefix('-'))
         .and_then(|r| r.get(..10))
         .is_some_and(|d| jiff::civil::Date::strptime("%Y-%m-%d", d).is_ok());
-    if matches!(base, "stable" | "beta" | "nightly") && !dated {
-        Toolchain::Floating {
-            file: file.into(),
-            line,
-            channel: channel.into(),
-        }
-    } else {
-        Toolchain::Pinned {
-            file: file.into(),
-            channel: channel.into(),
-        }
-    }
+    // `1.95` follows the 1.95 patch releases (rustup installs the newest).
+    let minor_only = {
+        let parts: Vec<&str> = base.split('.').collect();
+        parts.len() == 2
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    };
+    Ok(
+        if (matches!(base, "stable" | "beta" | "nightly") && !dated) || minor_only {
+            Toolchain::Floating {
+                file: file.into(),
+                line,
+                channel: channel.into(),
+            }
+        } else {
+            Toolchain::Pinned {
+                file: file.into(),
+                channel: channel.into(),
+            }
+        },
+    )
+}
+
+/// Whether rustup could read `channel` as a toolchain name: a channel, a
+/// release, a dated channel, with or without a host, or the name of a
+/// custom (linked) toolchain — never a path, never empty or spaced.
+fn is_toolchain_name(channel: &str) -> bool {
+    !channel.is_empty()
+        && channel
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '+'))
+        && !channel.starts_with(['.', '-'])
 }
 
 #[cfg(test)]
@@ -131,7 +160,16 @@ mod tests {
             ),
             ("[toolchain]\ncomponents = [\"clippy\"]\n", true),
             ("[toolchain]\nchannel = \"1.82.0\"\n", false),
-            ("[toolchain]\nchannel = \"1.82\"\n", false),
+            ("[toolchain]\nchannel = \"1.82\"\n", true),
+            (
+                "[toolchain]\nchannel = \"1.82-x86_64-unknown-linux-gnu\"\n",
+                true,
+            ),
+            (
+                "[toolchain]\nchannel = \"1.82.1-x86_64-unknown-linux-gnu\"\n",
+                false,
+            ),
+            ("[toolchain]\nchannel = \"my-linked-toolchain\"\n", false),
             ("[toolchain]\nchannel = \"nightly-2024-05-01\"\n", false),
             ("[toolchain]\npath = \"/opt/rust\"\n", false),
         ] {
@@ -142,13 +180,22 @@ mod tests {
 
     #[test]
     fn multibyte_channels_do_not_panic() {
-        // Found in review: slicing at byte 10 split a character.
-        let t = parse(
+        // Found in review: slicing at byte 10 split a character. No
+        // toolchain name has one: an error, not a panic.
+        let e = parse(
             "rust-toolchain.toml",
             "[toolchain]\nchannel = \"nightly-2024-05-0é\"\n",
         )
-        .unwrap();
-        assert!(floating(&t));
+        .unwrap_err();
+        assert!(e.to_string().contains("not a toolchain name"), "{e}");
+        // Past the name check, the date is still sliced safely.
+        assert!(floating(
+            &parse(
+                "rust-toolchain.toml",
+                "[toolchain]\nchannel = \"nightly-2024\"\n"
+            )
+            .unwrap()
+        ));
     }
 
     #[test]
@@ -172,5 +219,16 @@ mod tests {
         assert!(parse("rust-toolchain.toml", "[toolchain\n").is_err());
         assert!(parse("rust-toolchain.toml", "[toolchain]\nchannel = 1\n").is_err());
         assert!(parse("rust-toolchain.toml", "channel = \"stable\"\n").is_err());
+        for stray in ["/opt/rust/bin", "../rust", "", "1.95 ", "C:\\\\rust"] {
+            let text = format!("[toolchain]\nchannel = {stray:?}\n");
+            let e = parse("rust-toolchain.toml", &text).unwrap_err().to_string();
+            assert!(
+                e.starts_with("rust-toolchain.toml:2: channel")
+                    && e.contains("not a toolchain name"),
+                "{stray}: {e}"
+            );
+        }
+        let e = parse("rust-toolchain", "./toolchains/mine\n").unwrap_err();
+        assert!(e.to_string().starts_with("rust-toolchain:1:"), "{e}");
     }
 }

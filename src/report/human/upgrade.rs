@@ -10,7 +10,12 @@ use crate::report::Style;
 fn held_text(held: &[Held]) -> String {
     held.iter()
         .rev()
-        .map(|h| format!("{} {}", h.version, h.status))
+        .map(|h| match (h.breaking, h.status) {
+            (true, crate::audit::release::Status::Vetted) => {
+                format!("{} vetted but breaking (--breaking moves to it)", h.version)
+            }
+            (_, s) => format!("{} {s}", h.version),
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -36,6 +41,9 @@ pub(crate) fn upgrade(plan: &Plan, dry_run: bool, style: &Style) -> String {
     let verb = if dry_run { "would move" } else { "moved" };
     for m in &plan.moves {
         out.push_str(&format!("{} {verb} {} -> {}", m.package, m.from, m.to));
+        if m.breaking {
+            out.push_str(" (breaking: --breaking)");
+        }
         if !m.held_back.is_empty() {
             out.push_str(&format!(" (held back: {})", held_text(&m.held_back)));
         }

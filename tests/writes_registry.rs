@@ -1,0 +1,195 @@
+//! Writes lose nothing (issue 12) for the commands that ask the registry,
+//! `upgrade` and `allow`, on copies of `fixtures/registry-basic` against
+//! the loopback registry: an interrupt while cargo relocks, `--output`
+//! found unwritable before any file changes, CRLF kept in Cargo.lock and
+//! pin.toml, a symlinked pin.toml.
+#![cfg(unix)]
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use support::server::Server;
+use support::{Copy, Pin, pin, snapshot_tree};
+
+/// The instant these tests run at (as tests/registry.rs).
+const NOW: &str = "2026-06-01T00:00:00Z";
+
+/// `registry-basic` copied and pointed at a fresh server.
+struct Ws {
+    copy: Copy,
+    root: PathBuf,
+    cache: PathBuf,
+    home: PathBuf,
+    _server: Server,
+}
+
+impl Ws {
+    fn new() -> Ws {
+        let copy = Copy::at("registry-basic", "ws");
+        let root = copy.root().to_path_buf();
+        let server = Server::start(support::fixture("registry"));
+        for file in [".cargo/config.toml", "Cargo.lock"] {
+            let text = copy.read(file);
+            copy.write(file, &text.replace("PORT", &server.port().to_string()));
+        }
+        let cache = copy.dir.path().join("cache");
+        let home = copy.dir.path().join("cargo-home");
+        std::fs::create_dir_all(&home).unwrap();
+        Ws {
+            copy,
+            root,
+            cache,
+            home,
+            _server: server,
+        }
+    }
+
+    fn cmd(&self) -> Pin {
+        pin()
+            .current_dir(&self.root)
+            .now(NOW)
+            .cache_dir(&self.cache)
+            .cargo_home(&self.home)
+    }
+
+    /// Every file's bytes (the workspace only: not the cache).
+    fn tree(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        snapshot_tree(&self.root)
+    }
+}
+
+fn crlf(text: &str) -> String {
+    text.replace("\r\n", "\n").replace('\n', "\r\n")
+}
+
+/// Every line of `text` ends with CRLF.
+fn all_crlf(text: &str) -> bool {
+    text.matches('\n').count() == text.matches("\r\n").count() && text.contains("\r\n")
+}
+
+#[test]
+fn sigterm_while_cargo_relocks_puts_every_file_back() {
+    let ws = Ws::new();
+    let before = ws.tree();
+    // A cargo that runs `metadata` for real, and for `update` garbles the
+    // lockfile, says so, and hangs.
+    let mark = ws.copy.dir.path().join("cargo-is-updating");
+    let fake = ws.copy.dir.path().join("fake-cargo");
+    std::fs::write(
+        &fake,
+        format!(
+            "#!/bin/sh\nif [ \"$1\" = update ]; then\n  printf garbage > Cargo.lock\n  touch '{}'\n  exec sleep 60\nfi\nexec '{}' \"$@\"\n",
+            mark.display(),
+            support::CARGO
+        ),
+    )
+    .unwrap();
+    support::run_ok(Command::new("chmod").arg("755").arg(&fake));
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-pin"));
+    let child = support::fixed_env_std(&mut cmd, &ws.cache)
+        .env("CARGO", &fake)
+        .env("CARGO_HOME", &ws.home)
+        .env("CARGO_PIN_NOW", NOW)
+        .current_dir(&ws.root)
+        .args(["pin", "upgrade", "alpha"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !mark.exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "cargo update never ran"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_ne!(
+        before,
+        ws.tree(),
+        "the manifests were written, the lock garbled"
+    );
+    support::run_ok(Command::new("kill").args(["-TERM", &child.id().to_string()]));
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(128 + 15), "{stderr}");
+    assert!(stderr.contains("interrupted by SIGTERM"), "{stderr}");
+    assert!(stderr.contains("nothing was changed"), "{stderr}");
+    assert_eq!(before, ws.tree(), "every file put back");
+}
+
+#[test]
+fn upgrade_finds_an_unwritable_output_before_changing_anything() {
+    let ws = Ws::new();
+    let before = ws.tree();
+    let missing = ws.copy.dir.path().join("no/such/dir/report.txt");
+    for output in [Path::new("/dev/full"), &missing] {
+        let err = ws
+            .cmd()
+            .args(["upgrade", "alpha", "--output"])
+            .arg(output)
+            .stderr(2);
+        assert!(err.contains("nothing was written"), "{err}");
+        assert_eq!(before, ws.tree(), "{}", output.display());
+    }
+    let err = ws
+        .cmd()
+        .args(["upgrade", "alpha", "--output", "Cargo.lock"])
+        .stderr(2);
+    assert!(err.contains("names a file this command edits"), "{err}");
+    assert_eq!(before, ws.tree());
+    // A writable one gets the report, after the relock.
+    let report = ws.copy.dir.path().join("report.txt");
+    ws.cmd()
+        .args(["upgrade", "alpha", "--output"])
+        .arg(&report)
+        .code(0);
+    assert!(std::fs::read_to_string(&report).unwrap().contains("alpha"));
+}
+
+#[test]
+fn crlf_survives_cargos_relock_and_allow() {
+    let ws = Ws::new();
+    for file in ["Cargo.lock", "pin.toml", "app/Cargo.toml"] {
+        ws.copy.write(file, &crlf(&ws.copy.read(file)));
+    }
+    ws.cmd()
+        .args(["allow", "q@0.6.0", "--reason", "read it"])
+        .code(0);
+    let policy = ws.copy.read("pin.toml");
+    assert!(policy.contains("\"0.6.0\""), "{policy}");
+    assert!(all_crlf(&policy), "{policy:?}");
+    ws.cmd().args(["upgrade", "alpha"]).code(0);
+    let lock = ws.copy.read("Cargo.lock");
+    assert!(
+        lock.contains("name = \"alpha\"\r\nversion = \"1.2.1\""),
+        "{lock}"
+    );
+    assert!(all_crlf(&lock), "the lockfile cargo rewrote is CRLF again");
+    assert!(all_crlf(&ws.copy.read("app/Cargo.toml")));
+}
+
+#[test]
+fn allow_edits_a_symlinked_pin_toml_at_its_target() {
+    let ws = Ws::new();
+    let real = ws.copy.dir.path().join("shared-pin.toml");
+    std::fs::rename(ws.root.join("pin.toml"), &real).unwrap();
+    std::os::unix::fs::symlink(&real, ws.root.join("pin.toml")).unwrap();
+    ws.cmd()
+        .args(["allow", "q@0.6.0", "--reason", "read it"])
+        .code(0);
+    assert!(
+        std::fs::symlink_metadata(ws.root.join("pin.toml"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&real)
+            .unwrap()
+            .contains("\"0.6.0\"")
+    );
+}

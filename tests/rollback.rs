@@ -238,3 +238,70 @@ fn a_denied_release_is_shown_as_such_and_never_upgraded_to() {
         .collect();
     assert_eq!(to, ["1.2.0"], "{v}");
 }
+
+/// The SHA-256 of the file at `path`, by the system's `sha256sum`, as a team
+/// would compute it.
+fn sha256sum(path: &std::path::Path) -> String {
+    let out = std::process::Command::new("sha256sum")
+        .arg(path)
+        .output()
+        .expect("sha256sum");
+    String::from_utf8(out.stdout).unwrap()[..64].to_string()
+}
+
+#[test]
+fn a_shared_policy_by_url_is_verified_cached_and_its_denials_apply() {
+    let ws = Ws::new("registry-basic");
+    let shared = ws.copy.dir.path().join("policies");
+    std::fs::create_dir_all(&shared).unwrap();
+    let org = shared.join("org.toml");
+    std::fs::write(
+        &org,
+        "[[denied]]\ncrate = \"cat\"\nversions = [\"0.1.1\"]\nreason = \"org: leaks memory\"\n",
+    )
+    .unwrap();
+    let server = support::server::Server::start(&shared);
+    let url = format!("{}org.toml", server.url());
+    let local = std::fs::read_to_string(ws.root.join("pin.toml")).unwrap();
+    ws.write(
+        "pin.toml",
+        &format!(
+            "extends = [{{ url = \"{url}\", sha256 = \"{}\" }}]\n{local}",
+            sha256sum(&org)
+        ),
+    );
+    let check = || {
+        support::pin()
+            .current_dir(&ws.root)
+            .cache_dir(&ws.cache)
+            .args(["check", "--format", "json"])
+    };
+    let v = check().json(1);
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "denied")
+        .expect("the org's denial applies");
+    assert_eq!(f["package"], "cat");
+    assert!(
+        f["message"].as_str().unwrap().contains("org: leaks memory"),
+        "{f}"
+    );
+    // The server gone, the cached copy answers.
+    drop(server);
+    check().json(1);
+    // A digest that does not match is exit 2 naming the URL.
+    ws.write(
+        "pin.toml",
+        &format!(
+            "extends = [{{ url = \"{url}\", sha256 = \"{}\" }}]\n",
+            "0".repeat(64)
+        ),
+    );
+    let err = check().stderr(2);
+    assert!(
+        err.contains("pin.toml:1: extends:") && err.contains("org.toml"),
+        "{err}"
+    );
+}

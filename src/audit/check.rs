@@ -338,10 +338,7 @@ pub fn evaluate(
         let rule = Rule::ExemptionExpired;
         let mut f = Finding::file(
             rule,
-            policy
-                .path
-                .as_deref()
-                .unwrap_or(crate::audit::policy::FILE_NAME),
+            &e.file,
             Some(e.line),
             format!(
                 "the exemption for `{}` expired on {} ({}); it no longer applies",

@@ -18,7 +18,6 @@ pub(crate) fn found<'a>(ws: &'a Workspace, policy: &Policy) -> Vec<Found<'a>> {
     if policy.denied.is_empty() {
         return Vec::new();
     }
-    let file = policy.path.as_deref().unwrap_or(super::policy::FILE_NAME);
     let mut out = Vec::new();
     for p in &lock.packages {
         if p.source == Source::Local {
@@ -37,8 +36,8 @@ pub(crate) fn found<'a>(ws: &'a Workspace, policy: &Policy) -> Vec<Found<'a>> {
             "Cargo.lock",
             Some(p.line),
             format!(
-                "`{} {}` is locked, and {file}:{} denies it: {}{advisory}; `cargo pin rollback {}` moves back to the last good release",
-                p.name, p.version, d.line, d.reason, p.name
+                "`{} {}` is locked, and {}:{} denies it: {}{advisory}; `cargo pin rollback {}` moves back to the last good release",
+                p.name, p.version, d.file, d.line, d.reason, p.name
             ),
         );
         f.name = Some(p.name.clone());

@@ -3,6 +3,7 @@
 
 pub mod check;
 pub(crate) mod denied;
+pub(crate) mod extends;
 pub mod finding;
 pub(crate) mod outdated;
 pub mod policy;

@@ -31,6 +31,25 @@ pub struct Policy {
     pub require_vetted: bool,
     pub vetted: Vec<Vetted>,
     pub denied: Vec<Denied>,
+    /// `extends`: the policies this one builds on, as written (see
+    /// [`crate::audit::extends`]).
+    pub extends: Vec<Extend>,
+}
+
+/// One `extends` entry: a policy file this one builds on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extend {
+    pub source: ExtendSource,
+    /// 1-based line of the entry.
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExtendSource {
+    /// A path, relative to the file that names it.
+    Path(String),
+    /// A policy fetched over HTTP(S), checked against its SHA-256.
+    Url { url: String, sha256: String },
 }
 
 /// `[[denied]]`: releases known to be bad, never to be used.
@@ -44,7 +63,9 @@ pub struct Denied {
     pub reason: String,
     /// An advisory id or URL.
     pub advisory: Option<String>,
-    /// 1-based line of the entry's `crate` key in pin.toml.
+    /// The policy file it comes from, and the 1-based line of its `crate`
+    /// key there.
+    pub file: String,
     pub line: usize,
 }
 
@@ -62,7 +83,9 @@ pub struct Exemption {
     pub rules: Vec<Rule>,
     pub reason: String,
     pub expires: Option<Date>,
-    /// 1-based line of the entry's `crate` key in pin.toml.
+    /// The policy file it comes from, and the 1-based line of its `crate`
+    /// key there.
+    pub file: String,
     pub line: usize,
 }
 
@@ -86,6 +109,22 @@ struct Raw {
     vetted: Vec<RawVetted>,
     #[serde(default)]
     denied: Vec<RawDenied>,
+    #[serde(default)]
+    extends: Vec<Spanned<RawExtend>>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawExtend {
+    Path(String),
+    Url(RawUrl),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawUrl {
+    url: String,
+    sha256: String,
 }
 
 #[derive(Deserialize)]
@@ -130,6 +169,22 @@ impl Policy {
     /// Reads the policy: `explicit` must exist; otherwise `pin.toml` in
     /// `root` is read when present, and the defaults apply when it is not.
     pub fn load(root: &Path, explicit: Option<&Path>) -> Result<Policy> {
+        crate::audit::extends::load(root, explicit, &crate::audit::extends::no_fetch)
+    }
+
+    /// [`Policy::load`], with `fetch` answering `extends` entries by URL.
+    pub(crate) fn load_with(
+        root: &Path,
+        explicit: Option<&Path>,
+        fetch: crate::audit::extends::FetchPolicy<'_>,
+    ) -> Result<Policy> {
+        crate::audit::extends::load(root, explicit, fetch)
+    }
+
+    /// Reads one policy file (its `extends` not followed): `explicit` must
+    /// exist; otherwise `pin.toml` in `root` is read when present, and the
+    /// defaults apply when it is not.
+    pub(crate) fn read_one(root: &Path, explicit: Option<&Path>) -> Result<Policy> {
         let (path, must_exist) = match explicit {
             Some(p) => (p.to_path_buf(), true),
             None => (root.join(FILE_NAME), false),
@@ -207,6 +262,7 @@ impl Policy {
                 rules,
                 reason: e.reason,
                 expires,
+                file: name.to_string(),
                 line,
             });
         }
@@ -274,12 +330,35 @@ impl Policy {
                 versions,
                 reason: d.reason,
                 advisory: d.advisory.filter(|a| !a.trim().is_empty()),
+                file: name.to_string(),
                 line,
             });
         }
 
+        let mut extends = Vec::new();
+        for e in raw.extends {
+            let line = lines.line_of(e.span().start);
+            let source = match e.into_inner() {
+                RawExtend::Path(p) => ExtendSource::Path(p),
+                RawExtend::Url(u) => {
+                    let hex = u.sha256.trim().to_ascii_lowercase();
+                    if hex.len() != 64 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+                        return Err(anyhow!(
+                            "{name}:{line}: extends: `sha256` must be 64 hex digits"
+                        ));
+                    }
+                    ExtendSource::Url {
+                        url: u.url,
+                        sha256: hex,
+                    }
+                }
+            };
+            extends.push(Extend { source, line });
+        }
+
         Ok(Policy {
             path: Some(name.to_string()),
+            extends,
             levels,
             exemptions,
             min_release_age,

@@ -11,6 +11,7 @@ use crate::Context;
 use crate::audit::check::Levels;
 use crate::audit::policy::Policy;
 use crate::audit::rule::{Level, Rule};
+use crate::registry::sources::Sources;
 use crate::report::{Format, Frame, SourceRoot, Style};
 use crate::workspace::Workspace;
 
@@ -44,7 +45,13 @@ impl WorkspaceArgs {
     /// Reads the workspace and its policy.
     pub(crate) fn load(&self, ctx: &Context) -> Result<(Workspace, Policy)> {
         let ws = self.workspace(ctx)?;
-        let policy = Policy::load(&ws.root, self.policy.as_deref())?;
+        // `extends` entries by URL are fetched (or read from the cache)
+        // with the registry's HTTP client, set up only when one is named.
+        let fetch = |url: &str, sha256: &str| {
+            let sources = Sources::load(ctx, &ws.root)?;
+            crate::registry::policy_file::fetch(url, sha256, &sources.options(false)?)
+        };
+        let policy = Policy::load_with(&ws.root, self.policy.as_deref(), &fetch)?;
         Ok((ws, policy))
     }
 }

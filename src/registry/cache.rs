@@ -64,6 +64,21 @@ impl Cache {
 
     /// Stores an entry (write to a temporary file, then rename, so a reader
     /// never sees half a file). No fsync: losing the cache costs a refetch.
+    /// Where a policy file fetched for `extends` is kept: by its digest.
+    pub(crate) fn policy_path(&self, sha256: &str) -> PathBuf {
+        self.root.join("policy").join(format!("{sha256}.toml"))
+    }
+
+    /// Stores bytes at `path` in the cache (temporary file, then rename).
+    pub(crate) fn write_file(&self, path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+        let dir = path.parent().unwrap_or(&self.root);
+        std::fs::create_dir_all(dir)?;
+        let mut tmp = tempfile::Builder::new().prefix(".tmp").tempfile_in(dir)?;
+        tmp.write_all(bytes)?;
+        tmp.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    }
+
     pub fn write(&self, index_url: &str, index_path: &str, entry: &Entry) -> std::io::Result<()> {
         let path = self.path(index_url, index_path);
         let dir = path.parent().unwrap_or(&self.root);

@@ -13,6 +13,7 @@ pub mod config;
 mod http;
 mod parse;
 pub(crate) mod path;
+pub(crate) mod policy_file;
 pub(crate) mod sources;
 
 use std::collections::HashMap;

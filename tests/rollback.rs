@@ -305,3 +305,54 @@ fn a_shared_policy_by_url_is_verified_cached_and_its_denials_apply() {
         "{err}"
     );
 }
+
+#[test]
+fn cargo_vet_stores_count_as_vetting_and_say_so() {
+    let ws = Ws::new("registry-basic");
+    ws.write(
+        "supply-chain/audits.toml",
+        "[[audits.q]]\nwho = \"us\"\ncriteria = \"safe-to-deploy\"\ndelta = \"0.5.0 -> 0.6.0\"\n",
+    );
+    ws.write(
+        "supply-chain/imports.lock",
+        "[[audits.mozilla.audits.bravo]]\nwho = \"them\"\ncriteria = \"safe-to-deploy\"\nversion = \"0.4.0\"\n\n[[audits.mozilla.audits.cat]]\nwho = \"them\"\ncriteria = \"safe-to-run\"\nversion = \"0.1.1\"\n",
+    );
+    let policy = ws.read("pin.toml");
+    ws.write(
+        "pin.toml",
+        &format!("{policy}\n[[vetted]]\ncrate = \"q\"\nversions = [\"0.5.0\"]\nreason = \"ours\"\n\n[[import]]\ncargo-vet = \"supply-chain\"\n"),
+    );
+    let v = ws.json(&["outdated", "--format", "json"]);
+    let release = |name: &str, version: &str| -> serde_json::Value {
+        v["dependencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["package"] == name)
+            .flat_map(|d| d["releases"].as_array().unwrap().clone())
+            .find(|r| r["version"] == version)
+            .unwrap_or_else(|| panic!("{name} {version} in {v}"))
+    };
+    // A delta audit from a version pin.toml vetted.
+    assert_eq!(release("q", "0.6.0")["vetted_by"], "cargo-vet: own audits");
+    assert_eq!(release("bravo", "0.4.0")["vetted_by"], "cargo-vet: mozilla");
+    // safe-to-run is not the default criteria (safe-to-deploy).
+    assert_eq!(release("alpha", "1.2.0")["vetted_by"], "pin.toml");
+    // 0.5 -> 0.6 crosses the semver boundary: --breaking.
+    let v = ws.json(&[
+        "upgrade",
+        "q",
+        "--breaking",
+        "--dry-run",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["moves"][0]["to"], "0.6.0", "{v}");
+
+    ws.write(
+        "supply-chain/audits.toml",
+        "[[audits.q]]\nwho = \"us\"\ncriteria = 1\nversion = \"0.6.0\"\n",
+    );
+    let err = ws.cmd().args(["outdated"]).stderr(2);
+    assert!(err.contains("supply-chain/audits.toml:3"), "{err}");
+}

@@ -34,7 +34,7 @@ pub(crate) type FetchPolicy<'a> = &'a dyn Fn(&str, &str) -> Result<String>;
 pub(crate) fn load(root: &Path, explicit: Option<&Path>, fetch: FetchPolicy<'_>) -> Result<Policy> {
     let local = Policy::read_one(root, explicit)?;
     if local.extends.is_empty() {
-        return Ok(local);
+        return with_stores(root, local);
     }
     let path = explicit.map_or_else(|| root.join(FILE_NAME), Path::to_path_buf);
     let mut walk = Walk {
@@ -47,7 +47,29 @@ pub(crate) fn load(root: &Path, explicit: Option<&Path>, fetch: FetchPolicy<'_>)
     walk.extended(&path, &local, 1)?;
     let mut chain = walk.chain;
     chain.push(local);
-    Ok(merge(chain))
+    with_stores(root, merge(chain))
+}
+
+/// Reads the cargo-vet stores the policy imports (paths relative to the
+/// workspace root).
+fn with_stores(root: &Path, mut policy: Policy) -> Result<Policy> {
+    for i in &policy.imports {
+        let dir = root.join(&i.cargo_vet);
+        if !dir.is_dir() {
+            bail!(
+                "{}:{}: [[import]] cargo-vet = {:?}: no such folder",
+                i.file,
+                i.line,
+                i.cargo_vet
+            );
+        }
+        policy.stores.push(crate::audit::vet::Store::read(
+            &dir,
+            &i.cargo_vet,
+            &i.criteria,
+        )?);
+    }
+    Ok(policy)
 }
 
 struct Walk<'a> {
@@ -144,6 +166,7 @@ fn merge(chain: Vec<Policy>) -> Policy {
         out.min_release_age = p.min_release_age.or(out.min_release_age);
         out.require_vetted |= p.require_vetted;
         out.vetted.extend(p.vetted);
+        out.imports.extend(p.imports);
         out.denied.extend(
             p.denied
                 .into_iter()

@@ -10,3 +10,4 @@ pub mod policy;
 pub(crate) mod registry_check;
 pub(crate) mod release;
 pub mod rule;
+pub(crate) mod vet;

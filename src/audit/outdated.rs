@@ -50,6 +50,10 @@ pub(crate) struct ReleaseEntry {
     pub published: Option<String>,
     pub yanked: bool,
     pub status: Status,
+    /// With status `vetted`: where the vetting comes from (`pin.toml`,
+    /// `cargo-vet: own audits`, `cargo-vet: <import>`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vetted_by: Option<String>,
 }
 
 impl Entry {
@@ -125,6 +129,9 @@ pub(crate) fn entries(
                     published: r.pubtime.map(|t| t.to_string()),
                     yanked: r.yanked,
                     status: criteria.status(&dep.package, r),
+                    vetted_by: (criteria.status(&dep.package, r) == Status::Vetted)
+                        .then(|| policy.vetted_by(&dep.package, &r.version))
+                        .flatten(),
                 })
                 .collect(),
         };

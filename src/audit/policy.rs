@@ -34,6 +34,21 @@ pub struct Policy {
     /// `extends`: the policies this one builds on, as written (see
     /// [`crate::audit::extends`]).
     pub extends: Vec<Extend>,
+    /// `[[import]]`: cargo-vet stores whose audits count as vetting.
+    pub imports: Vec<Import>,
+    /// The stores, read (by [`Policy::load`]).
+    pub stores: Vec<crate::audit::vet::Store>,
+}
+
+/// `[[import]]`: a cargo-vet store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Import {
+    /// The store's folder, relative to the workspace root.
+    pub cargo_vet: String,
+    /// The criteria an audit must certify (default `safe-to-deploy`).
+    pub criteria: Vec<String>,
+    pub file: String,
+    pub line: usize,
 }
 
 /// One `extends` entry: a policy file this one builds on.
@@ -111,6 +126,15 @@ struct Raw {
     denied: Vec<RawDenied>,
     #[serde(default)]
     extends: Vec<Spanned<RawExtend>>,
+    #[serde(default)]
+    import: Vec<RawImport>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawImport {
+    cargo_vet: Spanned<String>,
+    criteria: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -356,9 +380,25 @@ impl Policy {
             extends.push(Extend { source, line });
         }
 
+        let imports = raw
+            .import
+            .into_iter()
+            .map(|i| Import {
+                line: lines.line_of(i.cargo_vet.span().start),
+                cargo_vet: i.cargo_vet.into_inner(),
+                criteria: i
+                    .criteria
+                    .filter(|c| !c.is_empty())
+                    .unwrap_or_else(|| vec![crate::audit::vet::DEFAULT_CRITERIA.to_string()]),
+                file: name.to_string(),
+            })
+            .collect();
+
         Ok(Policy {
             path: Some(name.to_string()),
             extends,
+            imports,
+            stores: Vec::new(),
             levels,
             exemptions,
             min_release_age,
@@ -383,11 +423,31 @@ impl Policy {
             .find(|d| d.krate == krate && d.matches(version))
     }
 
-    /// True when a reviewer vetted `krate` at `version`.
-    pub fn is_vetted(&self, krate: &str, version: &semver::Version) -> bool {
+    /// Who vetted `krate` at `version`: `pin.toml` (the file of the
+    /// `[[vetted]]` entry), or `cargo-vet: <import name or "own audits">`.
+    pub fn vetted_by(&self, krate: &str, version: &semver::Version) -> Option<String> {
+        if let Some(file) = self.vetted_in(krate, version) {
+            return Some(file);
+        }
+        let base = |v: &semver::Version| self.vetted_in(krate, v).is_some();
+        self.stores
+            .iter()
+            .find_map(|s| s.vetted_by(krate, version, &base))
+            .map(|who| format!("cargo-vet: {who}"))
+    }
+
+    /// The policy file whose `[[vetted]]` lists `krate` at `version`.
+    fn vetted_in(&self, krate: &str, version: &semver::Version) -> Option<String> {
         self.vetted
             .iter()
             .any(|v| v.krate == krate && v.versions.contains(version))
+            .then(|| self.path.clone().unwrap_or_else(|| FILE_NAME.into()))
+    }
+
+    /// True when a reviewer vetted `krate` at `version` (in pin.toml, or
+    /// in an imported cargo-vet store).
+    pub fn is_vetted(&self, krate: &str, version: &semver::Version) -> bool {
+        self.vetted_by(krate, version).is_some()
     }
 }
 

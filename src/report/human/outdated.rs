@@ -73,7 +73,13 @@ pub(crate) fn outdated(entries: &[Entry], style: &Style) -> String {
                 Cell::new(dependency(e)),
                 Cell::new(e.locked.as_deref().unwrap_or("-")),
                 Cell::new(e.latest.as_deref().unwrap_or("-")),
-                Cell::new(e.newest_vetted().map_or("-", |r| r.version.as_str())),
+                Cell::new(e.newest_vetted().map_or_else(
+                    || "-".to_string(),
+                    |r| match r.vetted_by.as_deref() {
+                        Some(by) if by.starts_with("cargo-vet") => format!("{} ({by})", r.version),
+                        _ => r.version.clone(),
+                    },
+                )),
                 Cell::new(held_text(e)),
             ]);
         }

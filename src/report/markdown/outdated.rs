@@ -326,6 +326,7 @@ mod tests {
             published: published.map(Into::into),
             yanked: status == Status::Yanked,
             status,
+            vetted_by: None,
         }
     }
 

@@ -640,7 +640,8 @@ fn allow_records_releases_keeping_comments() {
     assert!(after.starts_with(&before), "existing text kept:\n{after}");
     assert_eq!(
         &after[before.len()..],
-        "\n[[vetted]]\ncrate = \"q\"\nversions = [\"0.6.0\"]\nreason = \"read the diffs\"\n\n[[vetted]]\ncrate = \"bravo\"\nversions = [\"0.4.0\"]\nreason = \"read the diffs\"\n"
+        // Each new entry dated by the tool's clock (NOW).
+        "\n[[vetted]]\ncrate = \"q\"\nversions = [\"0.6.0\"]\nreason = \"read the diffs\"\ndate = 2026-06-01\n\n[[vetted]]\ncrate = \"bravo\"\nversions = [\"0.4.0\"]\nreason = \"read the diffs\"\ndate = 2026-06-01\n"
     );
     let v = ws.json(&["outdated", "--format", "json"]);
     assert_eq!(
@@ -659,11 +660,11 @@ fn allow_creates_pin_toml() {
     let ws = Ws::new("registry-basic");
     std::fs::remove_file(ws.root.join("pin.toml")).unwrap();
     ws.cmd()
-        .args(["allow", "cat@0.1.1", "--reason", "ours"])
+        .args(["allow", "cat@0.1.1", "--reason", "ours", "--by", "Ana"])
         .success();
     assert_eq!(
         ws.read("pin.toml"),
-        "[[vetted]]\ncrate = \"cat\"\nversions = [\"0.1.1\"]\nreason = \"ours\"\n"
+        "[[vetted]]\ncrate = \"cat\"\nversions = [\"0.1.1\"]\nreason = \"ours\"\nby = \"Ana\"\ndate = 2026-06-01\n"
     );
 }
 

@@ -110,6 +110,9 @@ pub struct Vetted {
     pub krate: String,
     pub versions: Vec<semver::Version>,
     pub reason: String,
+    /// Who vetted them, and when (optional; `allow` writes the date).
+    pub by: Option<String>,
+    pub date: Option<Date>,
 }
 
 #[derive(Deserialize)]
@@ -187,6 +190,8 @@ struct RawVetted {
     krate: String,
     versions: Vec<Spanned<String>>,
     reason: String,
+    by: Option<String>,
+    date: Option<Spanned<toml::Value>>,
 }
 
 impl Policy {
@@ -317,10 +322,22 @@ impl Policy {
                     )
                 })?);
             }
+            let date = match v.date {
+                None => None,
+                Some(d) => Some(parse_date(d.get_ref()).ok_or_else(|| {
+                    anyhow!(
+                        "{}: [[vetted]] date = {}: expected a date such as 2026-12-01",
+                        at(d.span()),
+                        d.get_ref()
+                    )
+                })?),
+            };
             vetted.push(Vetted {
                 krate: v.krate,
                 versions,
                 reason: v.reason,
+                by: v.by.filter(|b| !b.trim().is_empty()),
+                date,
             });
         }
 

@@ -45,6 +45,13 @@ impl std::str::FromStr for CrateVersion {
     }
 }
 
+/// Who vetted, and when: written beside the versions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Stamp {
+    pub(crate) date: Option<jiff::civil::Date>,
+    pub(crate) by: Option<String>,
+}
+
 /// What `allow` did to one release.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Recorded {
@@ -61,6 +68,7 @@ pub(crate) fn run(
     path: &Path,
     releases: &[CrateVersion],
     reason: &str,
+    stamp: &Stamp,
     offline: bool,
     progress: Arc<dyn Progress>,
 ) -> Result<Vec<Recorded>> {
@@ -119,7 +127,7 @@ pub(crate) fn run(
             );
         }
     }
-    let (after, outcomes) = record(&shown, &text, releases, reason)?;
+    let (after, outcomes) = record(&shown, &text, releases, reason, stamp)?;
     let checked = Policy::parse(&shown, &after)
         .map_err(|e| anyhow!("internal error: the edited {shown} is not a valid policy: {e:#}"))?;
     for r in releases {
@@ -180,6 +188,7 @@ pub(crate) fn record(
     text: &str,
     releases: &[CrateVersion],
     reason: &str,
+    stamp: &Stamp,
 ) -> Result<(String, Vec<Recorded>)> {
     let mut doc: DocumentMut = text
         .parse()
@@ -206,9 +215,13 @@ pub(crate) fn record(
             });
             continue;
         }
+        // One entry per crate, reason, reviewer and day.
+        let date = stamp.date.map(|d| d.to_string());
         let same = list.iter_mut().find(|t| {
             t.get("crate").and_then(Item::as_str) == Some(r.krate.as_str())
                 && t.get("reason").and_then(Item::as_str) == Some(reason)
+                && t.get("by").and_then(Item::as_str) == stamp.by.as_deref()
+                && t.get("date").map(|d| d.to_string().trim().to_string()) == date
         });
         match same
             .and_then(|t| t.get_mut("versions"))
@@ -222,6 +235,14 @@ pub(crate) fn record(
                 a.push(v);
                 t.insert("versions", value(a));
                 t.insert("reason", value(reason));
+                if let Some(by) = &stamp.by {
+                    t.insert("by", value(by.as_str()));
+                }
+                if let Some(d) = stamp.date
+                    && let Ok(dt) = d.to_string().parse::<toml_edit::Datetime>()
+                {
+                    t.insert("date", value(dt));
+                }
                 list.push(t);
             }
         }
@@ -274,6 +295,7 @@ mod tests {
             text,
             &[rel("alpha@1.2.0"), rel("alpha@1.0.0"), rel("beta@0.1.0")],
             "read the diff",
+            &Stamp::default(),
         )
         .unwrap();
         assert_eq!(
@@ -285,7 +307,14 @@ mod tests {
             [true, false, true]
         );
         // Another reason gets its own entry.
-        let (again, _) = record("pin.toml", &after, &[rel("alpha@1.3.0")], "fuzzed it").unwrap();
+        let (again, _) = record(
+            "pin.toml",
+            &after,
+            &[rel("alpha@1.3.0")],
+            "fuzzed it",
+            &Stamp::default(),
+        )
+        .unwrap();
         assert!(again.ends_with(
             "[[vetted]]\ncrate = \"alpha\"\nversions = [\"1.3.0\"]\nreason = \"fuzzed it\"\n"
         ));
@@ -296,7 +325,8 @@ mod tests {
 
     #[test]
     fn creates_the_file_content_from_nothing() {
-        let (after, _) = record("pin.toml", "", &[rel("q@0.6.0")], "ok").unwrap();
+        let (after, _) =
+            record("pin.toml", "", &[rel("q@0.6.0")], "ok", &Stamp::default()).unwrap();
         assert_eq!(
             after,
             "[[vetted]]\ncrate = \"q\"\nversions = [\"0.6.0\"]\nreason = \"ok\"\n"
@@ -305,7 +335,41 @@ mod tests {
 
     #[test]
     fn refuses_a_vetted_key_it_cannot_extend() {
-        let e = record("pin.toml", "vetted = 1\n", &[rel("q@0.6.0")], "ok").unwrap_err();
+        let e = record(
+            "pin.toml",
+            "vetted = 1\n",
+            &[rel("q@0.6.0")],
+            "ok",
+            &Stamp::default(),
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("[[vetted]]"), "{e}");
+    }
+
+    #[test]
+    fn the_date_and_reviewer_are_recorded_one_entry_per_day() {
+        let stamp = Stamp {
+            date: Some(jiff::civil::date(2026, 12, 1)),
+            by: Some("Ana <ana@example.com>".into()),
+        };
+        let old = "[[vetted]]\ncrate = \"a\"\nversions = [\"1.0.0\"]\nreason = \"read\"\n";
+        let (after, _) = record(
+            "pin.toml",
+            old,
+            &[rel("a@1.1.0"), rel("a@1.2.0")],
+            "read",
+            &stamp,
+        )
+        .unwrap();
+        assert_eq!(
+            after,
+            format!(
+                "{old}\n[[vetted]]\ncrate = \"a\"\nversions = [\"1.1.0\", \"1.2.0\"]\nreason = \"read\"\nby = \"Ana <ana@example.com>\"\ndate = 2026-12-01\n"
+            )
+        );
+        let p = Policy::parse("pin.toml", &after).unwrap();
+        let v = &p.vetted[1];
+        assert_eq!(v.by.as_deref(), Some("Ana <ana@example.com>"));
+        assert_eq!(v.date, Some(jiff::civil::date(2026, 12, 1)));
     }
 }

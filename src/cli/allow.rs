@@ -17,6 +17,9 @@ pub(crate) struct AllowArgs {
     /// Why the releases are trusted (recorded in pin.toml)
     #[arg(long, value_name = "TEXT")]
     pub reason: String,
+    /// Who vetted them (recorded in pin.toml beside today's date)
+    #[arg(long, value_name = "NAME")]
+    pub by: Option<String>,
     #[command(flatten)]
     pub workspace: WorkspaceArgs,
     #[command(flatten)]
@@ -37,6 +40,10 @@ pub(crate) fn run(ctx: &Context, args: &AllowArgs) -> Result<Output> {
         &path,
         &args.releases,
         &args.reason,
+        &allow::Stamp {
+            date: Some(crate::context::today(ctx.now)),
+            by: args.by.clone(),
+        },
         args.registry.offline,
         ctx.progress.clone(),
     )?;

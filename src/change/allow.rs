@@ -60,18 +60,30 @@ pub(crate) struct Recorded {
     pub added: bool,
 }
 
+/// What to record, and how the registry is reached.
+#[derive(Debug, Clone)]
+pub(crate) struct Request<'a> {
+    pub(crate) releases: &'a [CrateVersion],
+    pub(crate) reason: &'a str,
+    pub(crate) stamp: Stamp,
+    pub(crate) offline: bool,
+}
+
 /// Checks each release exists in its registry, then records them all in
 /// the policy file at `path` (created if missing), atomically.
 pub(crate) fn run(
     ws: &Workspace,
     sources: &mut Sources,
     path: &Path,
-    releases: &[CrateVersion],
-    reason: &str,
-    stamp: &Stamp,
-    offline: bool,
+    req: &Request<'_>,
     progress: Arc<dyn Progress>,
 ) -> Result<Vec<Recorded>> {
+    let Request {
+        releases,
+        reason,
+        ref stamp,
+        offline,
+    } = *req;
     if reason.trim().is_empty() {
         bail!("--reason must say why the release was vetted");
     }

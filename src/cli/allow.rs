@@ -34,19 +34,16 @@ pub(crate) fn run(ctx: &Context, args: &AllowArgs) -> Result<Output> {
     let ws = args.workspace.workspace(ctx)?;
     let path = args.workspace.policy_path(&ws);
     let mut sources = Sources::load(ctx, &ws.root)?;
-    let outcomes = allow::run(
-        &ws,
-        &mut sources,
-        &path,
-        &args.releases,
-        &args.reason,
-        &allow::Stamp {
+    let req = allow::Request {
+        releases: &args.releases,
+        reason: &args.reason,
+        stamp: allow::Stamp {
             date: Some(crate::context::today(ctx.now)),
             by: args.by.clone(),
         },
-        args.registry.offline,
-        ctx.progress.clone(),
-    )?;
+        offline: args.registry.offline,
+    };
+    let outcomes = allow::run(&ws, &mut sources, &path, &req, ctx.progress.clone())?;
     let shown = path
         .strip_prefix(&ws.root)
         .unwrap_or(&path)

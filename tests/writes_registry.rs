@@ -2,7 +2,8 @@
 //! `upgrade` and `allow`, on copies of `fixtures/registry-basic` against
 //! the loopback registry: an interrupt while cargo relocks, `--output`
 //! found unwritable before any file changes, CRLF kept in Cargo.lock and
-//! pin.toml, a symlinked pin.toml.
+//! pin.toml, a symlinked pin.toml; and no false "clean" from the
+//! registry's answers (an index file without the crate's releases).
 #![cfg(unix)]
 
 mod support;
@@ -28,9 +29,13 @@ struct Ws {
 
 impl Ws {
     fn new() -> Ws {
+        Ws::with_index(&support::fixture("registry"))
+    }
+
+    fn with_index(index: &Path) -> Ws {
         let copy = Copy::at("registry-basic", "ws");
         let root = copy.root().to_path_buf();
-        let server = Server::start(support::fixture("registry"));
+        let server = Server::start(index);
         for file in [".cargo/config.toml", "Cargo.lock"] {
             let text = copy.read(file);
             copy.write(file, &text.replace("PORT", &server.port().to_string()));
@@ -192,4 +197,34 @@ fn allow_edits_a_symlinked_pin_toml_at_its_target() {
             .unwrap()
             .contains("\"0.6.0\"")
     );
+}
+
+#[test]
+fn an_index_file_without_the_crates_releases_is_an_error_in_every_command() {
+    for body in [
+        "",
+        "\n",
+        "{\"name\":\"other\",\"vers\":\"9.0.0\",\"deps\":[],\"cksum\":\"00\",\"features\":{}}\n",
+    ] {
+        let index = tempfile::tempdir().unwrap();
+        support::copy_dir(&support::fixture("registry"), index.path());
+        std::fs::write(index.path().join("al/ph/alpha"), body).unwrap();
+        let ws = Ws::with_index(index.path());
+        let before = ws.tree();
+        for args in [
+            &["outdated"][..],
+            &["check", "--registry"][..],
+            &["upgrade", "alpha"][..],
+            &["allow", "alpha@1.2.0", "--reason", "read it"][..],
+        ] {
+            let err = ws.cmd().args(args).stderr(2);
+            assert!(
+                err.contains("the index file of crate `alpha`")
+                    && err.contains("lists no release of `alpha`")
+                    && err.contains("/al/ph/alpha"),
+                "{body:?} {args:?}: {err}"
+            );
+        }
+        assert_eq!(before, ws.tree());
+    }
 }

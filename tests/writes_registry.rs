@@ -228,3 +228,67 @@ fn an_index_file_without_the_crates_releases_is_an_error_in_every_command() {
         assert_eq!(before, ws.tree());
     }
 }
+
+#[test]
+fn a_release_without_publish_time_is_age_unknown_and_fails_closed_when_required() {
+    let index = tempfile::tempdir().unwrap();
+    support::copy_dir(&support::fixture("registry"), index.path());
+    let alpha = index.path().join("al/ph/alpha");
+    let text = std::fs::read_to_string(&alpha).unwrap();
+    let stripped: String = text
+        .lines()
+        .map(|l| {
+            if l.contains("\"vers\":\"1.2.1\"") || l.contains("\"vers\":\"1.1.0\"") {
+                let at = l.find(",\"pubtime\"").unwrap();
+                format!("{}}}\n", &l[..at])
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    std::fs::write(&alpha, stripped).unwrap();
+    let ws = Ws::with_index(index.path());
+
+    // By default an unknown age is not "too new", and every report says
+    // the age is unknown.
+    let md = ws
+        .cmd()
+        .args(["outdated", "--format", "markdown"])
+        .stdout(0);
+    assert!(
+        md.lines()
+            .any(|l| l.contains("`1.2.1`") && l.contains("age unknown")),
+        "{md}"
+    );
+    let plan = ws.cmd().args(["upgrade", "alpha", "--dry-run"]).stdout(0);
+    assert!(plan.contains("alpha would move 1.1.0 -> 1.2.1"), "{plan}");
+
+    // Required: it counts as too new.
+    let policy = ws
+        .copy
+        .read("pin.toml")
+        .replace("[registry]\n", "[registry]\nrequire-publish-time = true\n");
+    ws.copy.write("pin.toml", &policy);
+    let plan = ws.cmd().args(["upgrade", "alpha", "--dry-run"]).stdout(0);
+    assert!(plan.contains("alpha would move 1.1.0 -> 1.2.0"), "{plan}");
+    assert!(plan.contains("1.2.1 too-new (age unknown)"), "{plan}");
+    let human = ws.cmd().args(["outdated"]).stdout(0);
+    assert!(human.contains("1.2.1 too-new (age unknown)"), "{human}");
+    let v = ws
+        .cmd()
+        .args(["check", "--registry", "--format", "json"])
+        .check_json();
+    let too_new: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "too-new")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        too_new
+            .iter()
+            .any(|m| m.contains("`alpha 1.1.0`") && m.contains("age unknown")),
+        "{too_new:?}"
+    );
+}

@@ -57,6 +57,9 @@ pub(crate) struct Held {
     /// only `--breaking` moves to it.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub breaking: bool,
+    /// Its registry gives no publish time.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub age_unknown: bool,
 }
 
 /// Whether `to` is semver-compatible with `from` as cargo's `^` says:
@@ -184,13 +187,21 @@ pub(crate) fn plan(
             continue;
         };
         let criteria = Criteria::new(ws, policy, reg, now);
-        let newer: Vec<(&Version, Status)> = index
+        let releases: Vec<_> = index
             .releases(reg, package)
             .unwrap_or(&[])
             .iter()
             .filter(|r| r.version > *locked)
+            .collect();
+        let newer: Vec<(&Version, Status)> = releases
+            .iter()
             .map(|r| (&r.version, criteria.status(package, r)))
             .collect();
+        let unknown_age = |v: &Version| {
+            releases
+                .iter()
+                .any(|r| r.version == *v && r.pubtime.is_none())
+        };
         let target = newer
             .iter()
             .rev()
@@ -207,6 +218,7 @@ pub(crate) fn plan(
                     version: v.to_string(),
                     status: *s,
                     breaking: !compatible(locked, v),
+                    age_unknown: unknown_age(v),
                 })
                 .collect()
         };

@@ -126,9 +126,21 @@ pub fn plan(
             leave(format!("`{}` is at level {level}", f.rule));
             continue;
         }
+        let patch = match (&dep.source, &ws.lockfile) {
+            (DepSource::Registry { .. }, Some(lock)) => {
+                crate::workspace::requirement::classify(&from)
+                    .ok()
+                    .and_then(|req| check::patch_for(ws, lock, &dep.package, &req.req))
+            }
+            _ => None,
+        };
         let Some(fix) = f.fix.clone() else {
             leave(match &dep.source {
                 DepSource::Git(_) => "Cargo.lock has no commit for this git dependency".into(),
+                _ if patch.is_some() => patch
+                    .as_ref()
+                    .map(|p| p.describe(&from))
+                    .unwrap_or_default(),
                 _ => format!(
                     "no version of `{}` in Cargo.lock satisfies `{from}`{}",
                     dep.package,

@@ -292,3 +292,42 @@ fn a_release_without_publish_time_is_age_unknown_and_fails_closed_when_required(
         "{too_new:?}"
     );
 }
+
+#[test]
+fn upgrade_stops_when_cargo_lock_changed_while_it_waited_for_the_lock() {
+    let ws = Ws::new();
+    let held = std::fs::File::open(&ws.root).unwrap();
+    held.lock().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-pin"));
+    let child = support::fixed_env_std(&mut cmd, &ws.cache)
+        .env("CARGO_HOME", &ws.home)
+        .env("CARGO_PIN_NOW", NOW)
+        .current_dir(&ws.root)
+        .args(["pin", "upgrade", "alpha"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id().to_string();
+    let start = Instant::now();
+    while !std::fs::read_to_string("/proc/locks")
+        .unwrap()
+        .lines()
+        .any(|l| l.contains("->") && l.split_whitespace().nth(5) == Some(pid.as_str()))
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "never waited for the lock"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let lock = format!("{}# touched meanwhile\n", ws.copy.read("Cargo.lock"));
+    ws.copy.write("Cargo.lock", &lock);
+    let before = ws.tree();
+    drop(held);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("Cargo.lock changed on disk"), "{stderr}");
+    assert_eq!(before, ws.tree());
+}

@@ -64,6 +64,10 @@ pub struct ChangeSet {
     pub files: Vec<FileChange>,
     /// The workspace root, locked while writing ([`lock`]); empty: none.
     pub root: PathBuf,
+    /// Files the plan read and does not edit itself (Cargo.lock, which
+    /// cargo relocks for `upgrade`), with the text read: they too must be
+    /// unchanged on disk when the write begins.
+    pub read: Vec<(PathBuf, String)>,
 }
 
 impl FileChange {
@@ -221,23 +225,24 @@ impl ChangeSet {
 
     /// Stops when a file changed on disk since the command read it.
     fn check_unchanged(&self) -> Result<()> {
-        for f in &self.files {
-            let now = match std::fs::read(&f.path) {
+        let files = self.files.iter().map(|f| (&f.path, &f.before));
+        for (path, before) in files.chain(self.read.iter().map(|(p, t)| (p, t))) {
+            let now = match std::fs::read(path) {
                 Ok(b) => Some(b),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
                 Err(e) => {
-                    return Err(e).with_context(|| format!("cannot read {}", f.path.display()));
+                    return Err(e).with_context(|| format!("cannot read {}", path.display()));
                 }
             };
             let same = match &now {
-                Some(b) => b == f.before.as_bytes(),
-                None => f.before.is_empty(),
+                Some(b) => b == before.as_bytes(),
+                None => before.is_empty(),
             };
             if !same {
                 bail!(
                     "{} changed on disk since cargo-pin read it (another program or run \
                      edited it); nothing was written: run again",
-                    f.path.display()
+                    path.display()
                 );
             }
         }
@@ -354,6 +359,7 @@ mod tests {
                 change(dir.path(), "b.toml", "b", "B"),
             ],
             root: dir.path().to_path_buf(),
+            read: Vec::new(),
         };
         let lock = dir.path().join("Cargo.lock");
         std::fs::write(&lock, "locked").unwrap();
@@ -389,6 +395,7 @@ mod tests {
         let set = ChangeSet {
             files: vec![change(dir.path(), "a.toml", "a", "A")],
             root: dir.path().to_path_buf(),
+            read: Vec::new(),
         };
         let report = dir.path().join("no/such/dir/report.md");
         let e = set.write(Some((&report, "report"))).unwrap_err();

@@ -142,6 +142,11 @@ pub(crate) fn plan(
             bail!("no registry dependency named `{c}` in the workspace");
         }
     }
+    // Read now, before the registry is asked: cargo relocks from this text,
+    // so a change to it by the time we write stops the write.
+    let lock_path = ws.root.join("Cargo.lock");
+    let lock_text = std::fs::read_to_string(&lock_path)
+        .map_err(|e| anyhow!("cannot read {}: {e}", lock_path.display()))?;
     let locks = ws.locks();
     let mut groups: Groups = BTreeMap::new();
     let mut registries = BTreeMap::new();
@@ -264,6 +269,7 @@ pub(crate) fn plan(
     }
 
     plan.changes = edits.apply(ws)?;
+    plan.changes.read.push((lock_path, lock_text));
     Ok(plan)
 }
 

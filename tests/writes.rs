@@ -220,6 +220,9 @@ fn an_output_naming_a_file_the_command_edits_is_refused() {
         &["fix", "--output", "app/Cargo.toml"][..],
         &["fix", "--output", "./app/../Cargo.lock"][..],
         &["fix", "--dry-run", "--output", "Cargo.toml"][..],
+        // Not edited this time, or not there yet: still the workspace's.
+        &["fix", "--output", "lib/Cargo.toml"][..],
+        &["fix", "--output", "pin.toml"][..],
     ] {
         let err = pin().current_dir(ws).args(args).stderr(2);
         assert!(
@@ -263,4 +266,26 @@ fn sigterm_in_the_write_phase_writes_nothing_and_leaves_no_temporary_file() {
     assert!(stderr.contains("nothing was written"), "{stderr}");
     assert_eq!(before, snapshot_tree(ws), "no file changed");
     assert_eq!(temp_files(ws), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn crlf_survives_fix_in_manifests_and_cargo_lock() {
+    let copy = Copy::of("check/all-rules");
+    for file in EDITED {
+        let text = copy.read(file).replace('\n', "\r\n");
+        copy.write(file, &text);
+    }
+    pin().current_dir(copy.root()).arg("fix").code(0);
+    for file in EDITED {
+        let text = copy.read(file);
+        assert_eq!(
+            text.matches('\n').count(),
+            text.matches("\r\n").count(),
+            "{file}: {text:?}"
+        );
+    }
+    assert!(
+        copy.read("Cargo.lock").contains("?rev="),
+        "the lock was edited"
+    );
 }

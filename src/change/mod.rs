@@ -162,6 +162,11 @@ impl ChangeSet {
         if let Some((path, _)) = report {
             self.check_report(path, guarded)?;
         }
+        // A guarded file is put back by the same atomic replace: refuse
+        // now what that could not keep (a hard link).
+        for path in guarded {
+            write::target(path)?;
+        }
         let _lock = lock::workspace(&self.root)?;
         let _critical = interrupt::Critical::enter();
         self.check_unchanged()?;
@@ -275,8 +280,16 @@ fn same_file(a: &Path, b: &Path) -> bool {
             return (x.dev(), x.ino()) == (y.dev(), y.ino());
         }
     }
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(x), Ok(y)) => x == y,
+    // One not there yet: the same folder and name.
+    let place = |p: &Path| -> Option<PathBuf> {
+        let dir = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        Some(std::fs::canonicalize(dir).ok()?.join(p.file_name()?))
+    };
+    match (place(a), place(b)) {
+        (Some(x), Some(y)) => x == y,
         _ => false,
     }
 }

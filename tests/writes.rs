@@ -234,7 +234,13 @@ fn an_output_naming_a_file_the_command_edits_is_refused() {
 }
 
 #[test]
-fn sigterm_in_the_write_phase_writes_nothing_and_leaves_no_temporary_file() {
+fn sigint_or_sigterm_in_the_write_phase_writes_nothing_and_leaves_no_temporary_file() {
+    for (signal, number) in [("TERM", 15), ("INT", 2)] {
+        interrupted_in_the_write_phase(signal, number);
+    }
+}
+
+fn interrupted_in_the_write_phase(signal: &str, number: i32) {
     let copy = Copy::of("check/all-rules");
     let ws = copy.root();
     let before = snapshot_tree(ws);
@@ -252,7 +258,7 @@ fn sigterm_in_the_write_phase_writes_nothing_and_leaves_no_temporary_file() {
         temp_files(ws).len() == EDITED.len()
     });
     std::thread::sleep(Duration::from_millis(200));
-    support::run_ok(Command::new("kill").args(["-TERM", &child.id().to_string()]));
+    support::run_ok(Command::new("kill").args([&format!("-{signal}"), &child.id().to_string()]));
     // A reader lets the write phase go on: it must then stop.
     let _reader = std::fs::OpenOptions::new()
         .read(true)
@@ -261,8 +267,11 @@ fn sigterm_in_the_write_phase_writes_nothing_and_leaves_no_temporary_file() {
         .unwrap();
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(128 + 15), "{stderr}");
-    assert!(stderr.contains("interrupted by SIGTERM"), "{stderr}");
+    assert_eq!(out.status.code(), Some(128 + number), "{signal}: {stderr}");
+    assert!(
+        stderr.contains(&format!("interrupted by SIG{signal}")),
+        "{stderr}"
+    );
     assert!(stderr.contains("nothing was written"), "{stderr}");
     assert_eq!(before, snapshot_tree(ws), "no file changed");
     assert_eq!(temp_files(ws), Vec::<PathBuf>::new());

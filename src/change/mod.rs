@@ -8,9 +8,14 @@
 //!    re-parses every edited manifest ([`verify`]), so a planner bug can
 //!    never write a manifest that says something else. The result is a
 //!    [`ChangeSet`]: every file's text before and after.
-//! 3. **Write all or none.** [`ChangeSet::write`] stages every file, then
-//!    renames them into place ([`write`]); [`ChangeSet::write_then`] runs a
-//!    later step (cargo's relock) and puts every file back when it fails.
+//! 3. **Write all or none.** [`ChangeSet::write`] locks the workspace
+//!    ([`lock`]), checks every file still holds the text the plan read
+//!    (else exit 2, nothing written), stages every file, then renames them
+//!    into place ([`write`]: symlinks followed, mode and owner kept, hard
+//!    links refused, a report written into special files), with SIGINT and
+//!    SIGTERM held off ([`interrupt`]); [`ChangeSet::write_then`] runs a
+//!    later step (cargo's relock) and puts every file back when it fails
+//!    or is interrupted. A CRLF file stays CRLF ([`FileChange::new`]).
 //!
 //! The commands that plan: [`fix`], [`upgrade`], [`allow`].
 

@@ -205,8 +205,13 @@ impl Report {
             Ok(m) => !m.is_file() || links(&m) > 1,
         };
         if !into {
-            let tmp = stage(path, contents).with_context(|| format!("cannot write {shown}"))?;
-            return Ok(Report::Staged(path.to_path_buf(), tmp));
+            match stage(path, contents) {
+                Ok(tmp) => return Ok(Report::Staged(path.to_path_buf(), tmp)),
+                // A writable file in a folder we cannot create files in:
+                // write into it, as a shell's `>` would.
+                Err(_) if std::fs::metadata(path).is_ok_and(|m| m.is_file()) => {}
+                Err(e) => return Err(e).with_context(|| format!("cannot write {shown}")),
+            }
         }
         // Truncate what has contents to lose; a FIFO or a device has none.
         let regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());

@@ -175,6 +175,18 @@ fn output_is_written_into_symlinks_fifos_and_devices() {
     let report = std::fs::read_to_string(out.join("real.txt")).unwrap();
     assert!(report.contains("app/Cargo.toml"), "{report}");
 
+    // A symlink to a file not there yet: created, the link kept.
+    std::os::unix::fs::symlink(out.join("new.txt"), out.join("to-new.txt")).unwrap();
+    pin()
+        .current_dir(ws)
+        .args(["fix", "--dry-run", "--output"])
+        .arg(out.join("to-new.txt"))
+        .code(0);
+    assert_eq!(
+        std::fs::read_to_string(out.join("new.txt")).unwrap(),
+        report
+    );
+
     // /dev/stdout: the report comes out on stdout.
     let stdout = pin()
         .current_dir(ws)

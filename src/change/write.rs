@@ -215,8 +215,10 @@ impl Report {
         }
         // Truncate what has contents to lose; a FIFO or a device has none.
         let regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());
+        // A symlink to a file not there yet gets it, as with a shell's `>`.
         let file = std::fs::OpenOptions::new()
             .write(true)
+            .create(true)
             .truncate(regular)
             .open(path)
             .with_context(|| format!("cannot write {shown}"))?;

@@ -183,7 +183,13 @@ fn a_requirement_replaced_by_a_patch_is_pinned_to_the_patchs_locked_version() {
             .iter()
             .any(|f| f["rule"] == "lockfile-stale" && f["name"] == "anyhow")
     );
-    pin().current_dir(copy.root()).arg("fix").code(0);
+    let out = pin().current_dir(copy.root()).arg("fix").stdout(0);
+    assert!(
+        out.contains(
+            "app/Cargo.toml:18 anyhow: replaced by [patch.crates-io] at Cargo.toml:12 (locked 1.0.86)"
+        ),
+        "{out}"
+    );
     assert!(
         copy.read("app/Cargo.toml")
             .contains("anyhow = \"=1.0.86\"\n")

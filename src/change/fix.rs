@@ -48,6 +48,10 @@ pub struct Plan {
     pub edits: Vec<Rewrite>,
     pub left: Vec<Left>,
     pub changes: ChangeSet,
+    /// Edits pinned to what a `[patch]` locked, saying which patch
+    /// (`app/Cargo.toml:17 anyhow: replaced by [patch.crates-io] at
+    /// Cargo.toml:12 (locked 1.0.86)`), for the human report.
+    pub patched: Vec<String>,
 }
 
 /// Rules `fix` acts on, when at level deny.
@@ -155,6 +159,15 @@ pub fn plan(
         };
         let result = match &dep.source {
             DepSource::Registry { .. } => {
+                if let Some(p) = &patch {
+                    plan.patched.push(format!(
+                        "{}:{} {}: {}",
+                        m.rel,
+                        dep.line,
+                        dep.name,
+                        p.describe(&from)
+                    ));
+                }
                 edit::set_requirement(m, dep, &fix).map(|e| (e, Expect::Requirement(fix.clone())))
             }
             DepSource::Git(_) => {

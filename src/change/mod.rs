@@ -302,6 +302,8 @@ fn same_file(a: &Path, b: &Path) -> bool {
 /// Writes a report file: replaced atomically when it is a regular file,
 /// written into when it is not ([`write`]).
 pub fn write_report(path: &Path, text: &str) -> Result<()> {
+    // Signals wait, so no temporary file is left behind.
+    let _critical = interrupt::Critical::enter();
     write::Report::prepare(path, text.as_bytes())?.commit()
 }
 

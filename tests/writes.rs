@@ -310,3 +310,37 @@ fn crlf_survives_fix_in_manifests_and_cargo_lock() {
         "the lock was edited"
     );
 }
+
+#[test]
+fn a_run_waiting_for_a_fifos_reader_still_stops_on_sigint() {
+    let copy = Copy::of("check/all-rules");
+    let ws = copy.root();
+    let before = snapshot_tree(ws);
+    let fifo = copy.dir.path().join("nobody-reads");
+    mkfifo(&fifo);
+    let cache = copy.dir.path().join("cache");
+    let mut child = spawn(
+        ws,
+        &cache,
+        &["pin", "fix", "--output", fifo.to_str().unwrap()],
+    );
+    wait_for("every file to be staged", || {
+        temp_files(ws).len() == EDITED.len()
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    support::run_ok(Command::new("kill").args(["-INT", &child.id().to_string()]));
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the run hangs on the FIFO"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(130));
+    assert_eq!(before, snapshot_tree(ws));
+    assert_eq!(temp_files(ws), Vec::<PathBuf>::new());
+}

@@ -145,3 +145,91 @@ fn a_channel_without_a_patch_number_floats_and_a_stray_path_is_an_error() {
         );
     }
 }
+
+#[test]
+fn a_requirement_replaced_by_a_patch_is_pinned_to_the_patchs_locked_version() {
+    let copy = Copy::of("check/all-rules");
+    let app = copy.read("app/Cargo.toml");
+    copy.write(
+        "app/Cargo.toml",
+        &app.replace("anyhow = \"=1.0.86\"", "anyhow = \"1.0\""),
+    );
+    let lock = copy.read("Cargo.lock");
+    let finding = |v: &Value| -> Value {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == "anyhow" && f["manifest"] == "app/Cargo.toml")
+            .cloned()
+            .unwrap_or_else(|| panic!("no anyhow finding: {v:#}"))
+    };
+    let v = pin()
+        .current_dir(copy.root())
+        .args(["check", "--format", "json"])
+        .check_json();
+    let f = finding(&v);
+    assert_eq!(f["rule"], "caret");
+    assert_eq!(f["fix"], "=1.0.86");
+    let message = f["message"].as_str().unwrap();
+    assert!(
+        message.contains("replaced by [patch.crates-io] at Cargo.toml:12 (locked 1.0.86)"),
+        "{message}"
+    );
+    assert!(
+        !v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "lockfile-stale" && f["name"] == "anyhow")
+    );
+    let out = pin().current_dir(copy.root()).arg("fix").stdout(0);
+    assert!(
+        out.contains(
+            "app/Cargo.toml:18 anyhow: replaced by [patch.crates-io] at Cargo.toml:12 (locked 1.0.86)"
+        ),
+        "{out}"
+    );
+    assert!(
+        copy.read("app/Cargo.toml")
+            .contains("anyhow = \"=1.0.86\"\n")
+    );
+    assert_eq!(
+        copy.read("Cargo.lock").matches("anyhow").count(),
+        lock.matches("anyhow").count()
+    );
+
+    // A patch whose locked version does not satisfy the requirement: named,
+    // and left as it is.
+    copy.write(
+        "app/Cargo.toml",
+        &app.replace("anyhow = \"=1.0.86\"", "anyhow = \"2\""),
+    );
+    let v = pin()
+        .current_dir(copy.root())
+        .args(["check", "--format", "json"])
+        .check_json();
+    let f = finding(&v);
+    assert!(f["fix"].is_null(), "{f:#}");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("replaced by [patch.crates-io] at Cargo.toml:12, whose locked version does not satisfy `2`"),
+        "{f:#}"
+    );
+    let v = pin()
+        .current_dir(copy.root())
+        .args(["fix", "--dry-run", "--format", "json"])
+        .json(0);
+    let left = v["left"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["name"] == "anyhow")
+        .unwrap_or_else(|| panic!("{v:#}"));
+    assert_eq!(
+        left["reason"],
+        "replaced by [patch.crates-io] at Cargo.toml:12, whose locked version does not satisfy `2`"
+    );
+}

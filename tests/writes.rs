@@ -175,6 +175,18 @@ fn output_is_written_into_symlinks_fifos_and_devices() {
     let report = std::fs::read_to_string(out.join("real.txt")).unwrap();
     assert!(report.contains("app/Cargo.toml"), "{report}");
 
+    // A symlink to a file not there yet: created, the link kept.
+    std::os::unix::fs::symlink(out.join("new.txt"), out.join("to-new.txt")).unwrap();
+    pin()
+        .current_dir(ws)
+        .args(["fix", "--dry-run", "--output"])
+        .arg(out.join("to-new.txt"))
+        .code(0);
+    assert_eq!(
+        std::fs::read_to_string(out.join("new.txt")).unwrap(),
+        report
+    );
+
     // /dev/stdout: the report comes out on stdout.
     let stdout = pin()
         .current_dir(ws)
@@ -220,6 +232,9 @@ fn an_output_naming_a_file_the_command_edits_is_refused() {
         &["fix", "--output", "app/Cargo.toml"][..],
         &["fix", "--output", "./app/../Cargo.lock"][..],
         &["fix", "--dry-run", "--output", "Cargo.toml"][..],
+        // Not edited this time, or not there yet: still the workspace's.
+        &["fix", "--output", "lib/Cargo.toml"][..],
+        &["fix", "--output", "pin.toml"][..],
     ] {
         let err = pin().current_dir(ws).args(args).stderr(2);
         assert!(
@@ -231,7 +246,13 @@ fn an_output_naming_a_file_the_command_edits_is_refused() {
 }
 
 #[test]
-fn sigterm_in_the_write_phase_writes_nothing_and_leaves_no_temporary_file() {
+fn sigint_or_sigterm_in_the_write_phase_writes_nothing_and_leaves_no_temporary_file() {
+    for (signal, number) in [("TERM", 15), ("INT", 2)] {
+        interrupted_in_the_write_phase(signal, number);
+    }
+}
+
+fn interrupted_in_the_write_phase(signal: &str, number: i32) {
     let copy = Copy::of("check/all-rules");
     let ws = copy.root();
     let before = snapshot_tree(ws);
@@ -249,7 +270,7 @@ fn sigterm_in_the_write_phase_writes_nothing_and_leaves_no_temporary_file() {
         temp_files(ws).len() == EDITED.len()
     });
     std::thread::sleep(Duration::from_millis(200));
-    support::run_ok(Command::new("kill").args(["-TERM", &child.id().to_string()]));
+    support::run_ok(Command::new("kill").args([&format!("-{signal}"), &child.id().to_string()]));
     // A reader lets the write phase go on: it must then stop.
     let _reader = std::fs::OpenOptions::new()
         .read(true)
@@ -258,9 +279,68 @@ fn sigterm_in_the_write_phase_writes_nothing_and_leaves_no_temporary_file() {
         .unwrap();
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(128 + 15), "{stderr}");
-    assert!(stderr.contains("interrupted by SIGTERM"), "{stderr}");
+    assert_eq!(out.status.code(), Some(128 + number), "{signal}: {stderr}");
+    assert!(
+        stderr.contains(&format!("interrupted by SIG{signal}")),
+        "{stderr}"
+    );
     assert!(stderr.contains("nothing was written"), "{stderr}");
     assert_eq!(before, snapshot_tree(ws), "no file changed");
+    assert_eq!(temp_files(ws), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn crlf_survives_fix_in_manifests_and_cargo_lock() {
+    let copy = Copy::of("check/all-rules");
+    for file in EDITED {
+        let text = copy.read(file).replace('\n', "\r\n");
+        copy.write(file, &text);
+    }
+    pin().current_dir(copy.root()).arg("fix").code(0);
+    for file in EDITED {
+        let text = copy.read(file);
+        assert_eq!(
+            text.matches('\n').count(),
+            text.matches("\r\n").count(),
+            "{file}: {text:?}"
+        );
+    }
+    assert!(
+        copy.read("Cargo.lock").contains("?rev="),
+        "the lock was edited"
+    );
+}
+
+#[test]
+fn a_run_waiting_for_a_fifos_reader_still_stops_on_sigint() {
+    let copy = Copy::of("check/all-rules");
+    let ws = copy.root();
+    let before = snapshot_tree(ws);
+    let fifo = copy.dir.path().join("nobody-reads");
+    mkfifo(&fifo);
+    let cache = copy.dir.path().join("cache");
+    let mut child = spawn(
+        ws,
+        &cache,
+        &["pin", "fix", "--output", fifo.to_str().unwrap()],
+    );
+    wait_for("every file to be staged", || {
+        temp_files(ws).len() == EDITED.len()
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    support::run_ok(Command::new("kill").args(["-INT", &child.id().to_string()]));
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the run hangs on the FIFO"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(130));
+    assert_eq!(before, snapshot_tree(ws));
     assert_eq!(temp_files(ws), Vec::<PathBuf>::new());
 }

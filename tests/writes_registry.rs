@@ -2,7 +2,8 @@
 //! `upgrade` and `allow`, on copies of `fixtures/registry-basic` against
 //! the loopback registry: an interrupt while cargo relocks, `--output`
 //! found unwritable before any file changes, CRLF kept in Cargo.lock and
-//! pin.toml, a symlinked pin.toml.
+//! pin.toml, a symlinked pin.toml; and no false "clean" from the
+//! registry's answers (an index file without the crate's releases).
 #![cfg(unix)]
 
 mod support;
@@ -28,9 +29,13 @@ struct Ws {
 
 impl Ws {
     fn new() -> Ws {
+        Ws::with_index(&support::fixture("registry"))
+    }
+
+    fn with_index(index: &Path) -> Ws {
         let copy = Copy::at("registry-basic", "ws");
         let root = copy.root().to_path_buf();
-        let server = Server::start(support::fixture("registry"));
+        let server = Server::start(index);
         for file in [".cargo/config.toml", "Cargo.lock"] {
             let text = copy.read(file);
             copy.write(file, &text.replace("PORT", &server.port().to_string()));
@@ -192,4 +197,137 @@ fn allow_edits_a_symlinked_pin_toml_at_its_target() {
             .unwrap()
             .contains("\"0.6.0\"")
     );
+}
+
+#[test]
+fn an_index_file_without_the_crates_releases_is_an_error_in_every_command() {
+    for body in [
+        "",
+        "\n",
+        "{\"name\":\"other\",\"vers\":\"9.0.0\",\"deps\":[],\"cksum\":\"00\",\"features\":{}}\n",
+    ] {
+        let index = tempfile::tempdir().unwrap();
+        support::copy_dir(&support::fixture("registry"), index.path());
+        std::fs::write(index.path().join("al/ph/alpha"), body).unwrap();
+        let ws = Ws::with_index(index.path());
+        let before = ws.tree();
+        for args in [
+            &["outdated"][..],
+            &["check", "--registry"][..],
+            &["upgrade", "alpha"][..],
+            &["allow", "alpha@1.2.0", "--reason", "read it"][..],
+        ] {
+            let err = ws.cmd().args(args).stderr(2);
+            assert!(
+                err.contains("the index file of crate `alpha`")
+                    && err.contains("lists no release of `alpha`")
+                    && err.contains("/al/ph/alpha"),
+                "{body:?} {args:?}: {err}"
+            );
+        }
+        assert_eq!(before, ws.tree());
+    }
+}
+
+#[test]
+fn a_release_without_publish_time_is_age_unknown_and_fails_closed_when_required() {
+    let index = tempfile::tempdir().unwrap();
+    support::copy_dir(&support::fixture("registry"), index.path());
+    let alpha = index.path().join("al/ph/alpha");
+    let text = std::fs::read_to_string(&alpha).unwrap();
+    let stripped: String = text
+        .lines()
+        .map(|l| {
+            if l.contains("\"vers\":\"1.2.1\"") || l.contains("\"vers\":\"1.1.0\"") {
+                let at = l.find(",\"pubtime\"").unwrap();
+                format!("{}}}\n", &l[..at])
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    std::fs::write(&alpha, stripped).unwrap();
+    let ws = Ws::with_index(index.path());
+
+    // By default an unknown age is not "too new", and every report says
+    // the age is unknown.
+    let md = ws
+        .cmd()
+        .args(["outdated", "--format", "markdown"])
+        .stdout(0);
+    assert!(
+        md.lines()
+            .any(|l| l.contains("`1.2.1`") && l.contains("age unknown")),
+        "{md}"
+    );
+    let plan = ws.cmd().args(["upgrade", "alpha", "--dry-run"]).stdout(0);
+    assert!(plan.contains("alpha would move 1.1.0 -> 1.2.1"), "{plan}");
+
+    // Required: it counts as too new.
+    let policy = ws
+        .copy
+        .read("pin.toml")
+        .replace("[registry]\n", "[registry]\nrequire-publish-time = true\n");
+    ws.copy.write("pin.toml", &policy);
+    let plan = ws.cmd().args(["upgrade", "alpha", "--dry-run"]).stdout(0);
+    assert!(plan.contains("alpha would move 1.1.0 -> 1.2.0"), "{plan}");
+    assert!(plan.contains("1.2.1 too-new (age unknown)"), "{plan}");
+    let human = ws.cmd().args(["outdated"]).stdout(0);
+    assert!(human.contains("1.2.1 too-new (age unknown)"), "{human}");
+    let v = ws
+        .cmd()
+        .args(["check", "--registry", "--format", "json"])
+        .check_json();
+    let too_new: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "too-new")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        too_new
+            .iter()
+            .any(|m| m.contains("`alpha 1.1.0`") && m.contains("age unknown")),
+        "{too_new:?}"
+    );
+}
+
+#[test]
+fn upgrade_stops_when_cargo_lock_changed_while_it_waited_for_the_lock() {
+    let ws = Ws::new();
+    let held = std::fs::File::open(&ws.root).unwrap();
+    held.lock().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-pin"));
+    let child = support::fixed_env_std(&mut cmd, &ws.cache)
+        .env("CARGO_HOME", &ws.home)
+        .env("CARGO_PIN_NOW", NOW)
+        .current_dir(&ws.root)
+        .args(["pin", "upgrade", "alpha"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id().to_string();
+    let start = Instant::now();
+    while !std::fs::read_to_string("/proc/locks")
+        .unwrap()
+        .lines()
+        .any(|l| l.contains("->") && l.split_whitespace().nth(5) == Some(pid.as_str()))
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "never waited for the lock"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let lock = format!("{}# touched meanwhile\n", ws.copy.read("Cargo.lock"));
+    ws.copy.write("Cargo.lock", &lock);
+    let before = ws.tree();
+    drop(held);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("Cargo.lock changed on disk"), "{stderr}");
+    assert_eq!(before, ws.tree());
 }

@@ -149,13 +149,27 @@ fn dependency<'a>(
                 });
                 return;
             };
-            let locked = locks.registry(m, dep, &req.req);
+            let mut locked = locks.registry(m, dep, &req.req);
+            // Replaced by a [patch]: what the patch locked, when it fits.
+            let patch = match (locked, lock) {
+                (None, Some(lock)) => patch_for(ws, lock, &dep.package, &req.req),
+                _ => None,
+            };
+            if let Some(p) = &patch {
+                locked = p.locked;
+            }
             // A workspace entry no member inherits is never resolved.
             let used = dep.kind != TableKind::Workspace || locks.is_inherited(&dep.name);
             if let Some(rule) = req.kind.rule() {
                 let fix = locked.map(|p| requirement::exact(&p.version));
-                let message =
-                    requirement_message(&req.kind, written, requirement.is_none(), fix.as_deref());
+                let mut message =
+                    requirement_message(&req.kind, written, requirement.is_none(), None);
+                if let Some(p) = &patch {
+                    message.push_str(&format!("; {}", p.describe(written)));
+                }
+                if let Some(fix) = &fix {
+                    message.push_str(&format!("; pin `{fix}`"));
+                }
                 let mut f = base(rule, Some(written.into()), message);
                 f.locked = locked.map(|p| p.version.to_string());
                 f.fix = fix;
@@ -264,6 +278,55 @@ fn requirement_message(kind: &Kind, written: &str, missing: bool, fix: Option<&s
         Some(fix) => format!("{what}; pin `{fix}`"),
         None => what,
     }
+}
+
+/// A `[patch]` entry replacing a registry requirement.
+pub(crate) struct Patch<'a> {
+    /// Where the entry is: manifest, line, table (`patch.crates-io`).
+    pub manifest: &'a str,
+    pub line: usize,
+    pub table: &'a str,
+    /// What Cargo.lock locked for it, when that satisfies the requirement.
+    pub locked: Option<&'a Package>,
+}
+
+impl Patch<'_> {
+    /// `replaced by [patch.crates-io] at Cargo.toml:12 (locked 1.0.86)`.
+    pub(crate) fn describe(&self, written: &str) -> String {
+        let at = format!(
+            "replaced by [{}] at {}:{}",
+            self.table, self.manifest, self.line
+        );
+        match self.locked {
+            Some(p) => format!("{at} (locked {})", p.version),
+            None => format!("{at}, whose locked version does not satisfy `{written}`"),
+        }
+    }
+}
+
+/// The `[patch]` entry replacing `package`, if there is one, with the
+/// highest locked version of it (any source) satisfying `req`.
+pub(crate) fn patch_for<'a>(
+    ws: &'a Workspace,
+    lock: &'a Lockfile,
+    package: &str,
+    req: &semver::VersionReq,
+) -> Option<Patch<'a>> {
+    let (m, d) = ws
+        .manifests
+        .iter()
+        .flat_map(|m| m.deps.iter().map(move |d| (m, d)))
+        .find(|(_, d)| d.kind == TableKind::Patch && d.package == package)?;
+    let locked = lock
+        .named(package)
+        .filter(|p| req.matches(&p.version))
+        .max_by(|a, b| a.version.cmp(&b.version));
+    Some(Patch {
+        manifest: &m.rel,
+        line: d.line,
+        table: &d.table,
+        locked,
+    })
 }
 
 /// Is `package` replaced by a `[patch]` whose locked version matches?

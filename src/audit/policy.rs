@@ -29,6 +29,9 @@ pub struct Policy {
     /// The cooldown, when the policy sets one.
     pub min_release_age: Option<jiff::SignedDuration>,
     pub require_vetted: bool,
+    /// `[registry] require-publish-time`: a release whose registry gives
+    /// no publish time counts as too new (fail closed). Off by default.
+    pub require_publish_time: bool,
     pub vetted: Vec<Vetted>,
     pub denied: Vec<Denied>,
     /// `extends`: the policies this one builds on, as written (see
@@ -181,6 +184,8 @@ struct RawRegistry {
     min_release_age: Option<Spanned<String>>,
     #[serde(default)]
     require_vetted: bool,
+    #[serde(default)]
+    require_publish_time: bool,
 }
 
 #[derive(Deserialize)]
@@ -296,6 +301,10 @@ impl Policy {
             });
         }
 
+        let require_publish_time = raw
+            .registry
+            .as_ref()
+            .is_some_and(|r| r.require_publish_time);
         let (min_release_age, require_vetted) = match raw.registry {
             None => (None, false),
             Some(r) => {
@@ -420,6 +429,7 @@ impl Policy {
             exemptions,
             min_release_age,
             require_vetted,
+            require_publish_time,
             vetted,
             denied,
         })

@@ -91,15 +91,20 @@ pub(crate) fn run(
             ));
         }
         if criteria.too_new(release) {
-            let age = criteria.age(release).map(human_age).unwrap_or_default();
             let cooldown = criteria.cooldown.map(human_age).unwrap_or_default();
-            out.push(finding(
-                Rule::TooNew,
-                format!(
-                    "`{} {}` was published {age} ago, less than the {cooldown} cooldown",
-                    p.name, p.version
+            let message = match criteria.age(release) {
+                Some(age) => format!(
+                    "`{} {}` was published {} ago, less than the {cooldown} cooldown",
+                    p.name,
+                    p.version,
+                    human_age(age)
                 ),
-            ));
+                None => format!(
+                    "`{} {}` has no publish time in {} (age unknown), and [registry] require-publish-time = true counts it as too new",
+                    p.name, p.version, reg.name
+                ),
+            };
+            out.push(finding(Rule::TooNew, message));
         }
         if policy.require_vetted
             && direct.contains(p.name.as_str())

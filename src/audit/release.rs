@@ -101,11 +101,13 @@ impl<'a> Criteria<'a> {
     }
 
     /// Younger than the cooldown? A release whose registry gives no
-    /// publish time cannot be judged young, and is not.
+    /// publish time cannot be judged young: it is not, unless the policy
+    /// says `require-publish-time = true`, and then it is (fail closed).
     pub(crate) fn too_new(&self, release: &Release) -> bool {
         match (self.cooldown, release.pubtime) {
             (Some(cooldown), Some(t)) => self.now.duration_since(t) < cooldown,
-            _ => false,
+            (None, Some(_)) => false,
+            (_, None) => self.policy.require_publish_time,
         }
     }
 

@@ -159,6 +159,7 @@ pub(crate) fn run(
         ChangeSet {
             files: vec![change],
             root: ws.root.clone(),
+            read: Vec::new(),
         }
         .write(None)
         .map_err(|e| anyhow!("cannot write {shown}: {e:#}"))?;

@@ -61,6 +61,7 @@ pub(crate) fn plan(
     let mut set = ChangeSet {
         files: Vec::new(),
         root: root.to_path_buf(),
+        read: Vec::new(),
     };
     if after != text {
         set.files.push(FileChange::new(

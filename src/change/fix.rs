@@ -48,6 +48,10 @@ pub struct Plan {
     pub edits: Vec<Rewrite>,
     pub left: Vec<Left>,
     pub changes: ChangeSet,
+    /// Edits pinned to what a `[patch]` locked, saying which patch
+    /// (`app/Cargo.toml:17 anyhow: replaced by [patch.crates-io] at
+    /// Cargo.toml:12 (locked 1.0.86)`), for the human report.
+    pub patched: Vec<String>,
 }
 
 /// Rules `fix` acts on, when at level deny.
@@ -126,9 +130,21 @@ pub fn plan(
             leave(format!("`{}` is at level {level}", f.rule));
             continue;
         }
+        let patch = match (&dep.source, &ws.lockfile) {
+            (DepSource::Registry { .. }, Some(lock)) => {
+                crate::workspace::requirement::classify(&from)
+                    .ok()
+                    .and_then(|req| check::patch_for(ws, lock, &dep.package, &req.req))
+            }
+            _ => None,
+        };
         let Some(fix) = f.fix.clone() else {
             leave(match &dep.source {
                 DepSource::Git(_) => "Cargo.lock has no commit for this git dependency".into(),
+                _ if patch.is_some() => patch
+                    .as_ref()
+                    .map(|p| p.describe(&from))
+                    .unwrap_or_default(),
                 _ => format!(
                     "no version of `{}` in Cargo.lock satisfies `{from}`{}",
                     dep.package,
@@ -143,6 +159,15 @@ pub fn plan(
         };
         let result = match &dep.source {
             DepSource::Registry { .. } => {
+                if let Some(p) = &patch {
+                    plan.patched.push(format!(
+                        "{}:{} {}: {}",
+                        m.rel,
+                        dep.line,
+                        dep.name,
+                        p.describe(&from)
+                    ));
+                }
                 edit::set_requirement(m, dep, &fix).map(|e| (e, Expect::Requirement(fix.clone())))
             }
             DepSource::Git(_) => {

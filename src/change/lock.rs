@@ -16,6 +16,9 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result};
 
+/// "No locks available" (Linux, macOS and the BSDs differ; Linux's).
+const ENOLCK: i32 = 37;
+
 /// The lock, held while this lives.
 #[derive(Debug)]
 pub(crate) struct WorkspaceLock {
@@ -38,6 +41,13 @@ pub(crate) fn workspace(root: &Path) -> Result<WorkspaceLock> {
                 root.display()
             )
         })?,
+        // A filesystem without locks (some network mounts): the check for
+        // changed files still stands guard.
+        Err(TryLockError::Error(e))
+            if e.kind() == std::io::ErrorKind::Unsupported || e.raw_os_error() == Some(ENOLCK) =>
+        {
+            return Ok(WorkspaceLock { _file: None });
+        }
         Err(TryLockError::Error(e)) => {
             return Err(e).with_context(|| format!("cannot lock {}", root.display()));
         }

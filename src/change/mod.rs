@@ -8,9 +8,14 @@
 //!    re-parses every edited manifest (`verify`), so a planner bug can
 //!    never write a manifest that says something else. The result is a
 //!    [`ChangeSet`]: every file's text before and after.
-//! 3. **Write all or none.** [`ChangeSet::write`] stages every file, then
-//!    renames them into place ([`write`](mod@write)); [`ChangeSet::write_then`] runs a
-//!    later step (cargo's relock) and puts every file back when it fails.
+//! 3. **Write all or none.** [`ChangeSet::write`] locks the workspace
+//!    ([`lock`]), checks every file still holds the text the plan read
+//!    (else exit 2, nothing written), stages every file, then renames them
+//!    into place ([`write`](mod@write): symlinks followed, mode and owner kept, hard
+//!    links refused, a report written into special files), with SIGINT and
+//!    SIGTERM held off ([`interrupt`]); [`ChangeSet::write_then`] runs a
+//!    later step (cargo's relock) and puts every file back when it fails
+//!    or is interrupted. A CRLF file stays CRLF ([`FileChange::new`]).
 //!
 //! The commands that plan: [`fix`], `upgrade`, `allow`.
 
@@ -66,6 +71,10 @@ pub struct ChangeSet {
     pub files: Vec<FileChange>,
     /// The workspace root, locked while writing ([`lock`]); empty: none.
     pub root: PathBuf,
+    /// Files the plan read and does not edit itself (Cargo.lock, which
+    /// cargo relocks for `upgrade`), with the text read: they too must be
+    /// unchanged on disk when the write begins.
+    pub read: Vec<(PathBuf, String)>,
 }
 
 impl FileChange {
@@ -160,6 +169,11 @@ impl ChangeSet {
         if let Some((path, _)) = report {
             self.check_report(path, guarded)?;
         }
+        // A guarded file is put back by the same atomic replace: refuse
+        // now what that could not keep (a hard link).
+        for path in guarded {
+            write::target(path)?;
+        }
         let _lock = lock::workspace(&self.root)?;
         let _critical = interrupt::Critical::enter();
         self.check_unchanged()?;
@@ -223,23 +237,24 @@ impl ChangeSet {
 
     /// Stops when a file changed on disk since the command read it.
     fn check_unchanged(&self) -> Result<()> {
-        for f in &self.files {
-            let now = match std::fs::read(&f.path) {
+        let files = self.files.iter().map(|f| (&f.path, &f.before));
+        for (path, before) in files.chain(self.read.iter().map(|(p, t)| (p, t))) {
+            let now = match std::fs::read(path) {
                 Ok(b) => Some(b),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
                 Err(e) => {
-                    return Err(e).with_context(|| format!("cannot read {}", f.path.display()));
+                    return Err(e).with_context(|| format!("cannot read {}", path.display()));
                 }
             };
             let same = match &now {
-                Some(b) => b == f.before.as_bytes(),
-                None => f.before.is_empty(),
+                Some(b) => b == before.as_bytes(),
+                None => before.is_empty(),
             };
             if !same {
                 bail!(
                     "{} changed on disk since cargo-pin read it (another program or run \
                      edited it); nothing was written: run again",
-                    f.path.display()
+                    path.display()
                 );
             }
         }
@@ -272,8 +287,16 @@ fn same_file(a: &Path, b: &Path) -> bool {
             return (x.dev(), x.ino()) == (y.dev(), y.ino());
         }
     }
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(x), Ok(y)) => x == y,
+    // One not there yet: the same folder and name.
+    let place = |p: &Path| -> Option<PathBuf> {
+        let dir = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        Some(std::fs::canonicalize(dir).ok()?.join(p.file_name()?))
+    };
+    match (place(a), place(b)) {
+        (Some(x), Some(y)) => x == y,
         _ => false,
     }
 }
@@ -281,6 +304,8 @@ fn same_file(a: &Path, b: &Path) -> bool {
 /// Writes a report file: replaced atomically when it is a regular file,
 /// written into when it is not ([`write`]).
 pub fn write_report(path: &Path, text: &str) -> Result<()> {
+    // Signals wait, so no temporary file is left behind.
+    let _critical = interrupt::Critical::enter();
     write::Report::prepare(path, text.as_bytes())?.commit()
 }
 
@@ -356,6 +381,7 @@ mod tests {
                 change(dir.path(), "b.toml", "b", "B"),
             ],
             root: dir.path().to_path_buf(),
+            read: Vec::new(),
         };
         let lock = dir.path().join("Cargo.lock");
         std::fs::write(&lock, "locked").unwrap();
@@ -391,6 +417,7 @@ mod tests {
         let set = ChangeSet {
             files: vec![change(dir.path(), "a.toml", "a", "A")],
             root: dir.path().to_path_buf(),
+            read: Vec::new(),
         };
         let report = dir.path().join("no/such/dir/report.md");
         let e = set.write(Some((&report, "report"))).unwrap_err();

@@ -135,6 +135,12 @@ pub(crate) fn plan(
         }
     }
     plan_manifests(ws, &mut plan)?;
+    // cargo relocks Cargo.lock: it too must hold what was read when the
+    // write begins.
+    let lock_path = ws.root.join("Cargo.lock");
+    let lock_text = std::fs::read_to_string(&lock_path)
+        .map_err(|e| anyhow::anyhow!("cannot read Cargo.lock: {e}"))?;
+    plan.changes.read.push((lock_path, lock_text));
     Ok(plan)
 }
 

@@ -58,6 +58,9 @@ pub(crate) struct Held {
     /// only `--breaking` moves to it.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub breaking: bool,
+    /// Its registry gives no publish time.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub age_unknown: bool,
 }
 
 /// A locked version that stays, and what holds back every newer release.
@@ -125,6 +128,11 @@ pub(crate) fn plan(
             bail!("no registry dependency named `{c}` in the workspace");
         }
     }
+    // Read now, before the registry is asked: cargo relocks from this text,
+    // so a change to it by the time we write stops the write.
+    let lock_path = ws.root.join("Cargo.lock");
+    let lock_text = std::fs::read_to_string(&lock_path)
+        .map_err(|e| anyhow!("cannot read {}: {e}", lock_path.display()))?;
     let locks = ws.locks();
     let mut groups: Groups = BTreeMap::new();
     let mut registries = BTreeMap::new();
@@ -170,13 +178,21 @@ pub(crate) fn plan(
             continue;
         };
         let criteria = Criteria::new(ws, policy, reg, now);
-        let newer: Vec<(&Version, Status)> = index
+        let releases: Vec<_> = index
             .releases(reg, package)
             .unwrap_or(&[])
             .iter()
             .filter(|r| r.version > *locked)
+            .collect();
+        let newer: Vec<(&Version, Status)> = releases
+            .iter()
             .map(|r| (&r.version, criteria.status(package, r)))
             .collect();
+        let unknown_age = |v: &Version| {
+            releases
+                .iter()
+                .any(|r| r.version == *v && r.pubtime.is_none())
+        };
         let target = newer
             .iter()
             .rev()
@@ -193,6 +209,7 @@ pub(crate) fn plan(
                     version: v.to_string(),
                     status: *s,
                     breaking: !requirement::compatible(locked, v),
+                    age_unknown: unknown_age(v),
                 })
                 .collect()
         };
@@ -238,6 +255,7 @@ pub(crate) fn plan(
     }
 
     plan.changes = edits.apply(ws)?;
+    plan.changes.read.push((lock_path, lock_text));
     Ok(plan)
 }
 

@@ -62,6 +62,38 @@ pub(crate) fn target(path: &Path) -> Result<PathBuf> {
     Ok(real)
 }
 
+/// A FIFO is opened for writing only once it has a reader; waiting for
+/// one in `open` would hold off signals for as long (they are only
+/// recorded in the write phase), so wait here, polling, and give up when a
+/// signal comes.
+#[cfg(unix)]
+fn wait_for_reader(path: &Path) -> Result<Option<File>> {
+    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+    if !std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo()) {
+        return Ok(None);
+    }
+    loop {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path)
+        {
+            // A reader is there: the blocking open that follows returns.
+            Ok(f) => return Ok(Some(f)),
+            Err(e) if e.raw_os_error() == Some(libc::ENXIO) => {
+                super::interrupt::check()?;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(e) => return Err(e).with_context(|| format!("cannot write {}", path.display())),
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn wait_for_reader(_: &Path) -> Result<Option<File>> {
+    Ok(None)
+}
+
 #[cfg(unix)]
 fn links(meta: &std::fs::Metadata) -> u64 {
     std::os::unix::fs::MetadataExt::nlink(meta)
@@ -205,13 +237,23 @@ impl Report {
             Ok(m) => !m.is_file() || links(&m) > 1,
         };
         if !into {
-            let tmp = stage(path, contents).with_context(|| format!("cannot write {shown}"))?;
-            return Ok(Report::Staged(path.to_path_buf(), tmp));
+            match stage(path, contents) {
+                Ok(tmp) => return Ok(Report::Staged(path.to_path_buf(), tmp)),
+                // A writable file in a folder we cannot create files in:
+                // write into it, as a shell's `>` would.
+                Err(_) if std::fs::metadata(path).is_ok_and(|m| m.is_file()) => {}
+                Err(e) => return Err(e).with_context(|| format!("cannot write {shown}")),
+            }
         }
         // Truncate what has contents to lose; a FIFO or a device has none.
         let regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());
+        // Held open until the blocking open below has returned, so the
+        // reader never sees its writer leave.
+        let _waited = wait_for_reader(path)?;
+        // A symlink to a file not there yet gets it, as with a shell's `>`.
         let file = std::fs::OpenOptions::new()
             .write(true)
+            .create(true)
             .truncate(regular)
             .open(path)
             .with_context(|| format!("cannot write {shown}"))?;

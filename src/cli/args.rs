@@ -42,6 +42,15 @@ impl WorkspaceArgs {
         }
     }
 
+    /// The workspace's own files a report must never replace: every
+    /// manifest, Cargo.lock and the policy file.
+    pub(crate) fn own_files(&self, ws: &Workspace) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = ws.manifests.iter().map(|m| m.path.clone()).collect();
+        files.push(ws.root.join("Cargo.lock"));
+        files.push(self.policy_path(ws));
+        files
+    }
+
     /// Reads the workspace and its policy.
     pub(crate) fn load(&self, ctx: &Context) -> Result<(Workspace, Policy)> {
         let ws = self.workspace(ctx)?;

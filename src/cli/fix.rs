@@ -47,10 +47,10 @@ pub(crate) fn run(ctx: &Context, args: &FixArgs) -> Result<Output> {
     let text = report::render(subject, args.format, &frame)?;
     let file = args.output.file();
     if let Some(file) = &file {
-        // Nor over any manifest or the lockfile, edited this time or not.
-        let mut others: Vec<_> = ws.manifests.iter().map(|m| m.path.clone()).collect();
-        others.push(ws.root.join("Cargo.lock"));
-        plan.changes.check_report(file, &others)?;
+        // Nor over any manifest, the lockfile or the policy, edited this
+        // time or not.
+        plan.changes
+            .check_report(file, &args.workspace.own_files(&ws))?;
     }
     if args.dry_run {
         return Output::report(text, file, Status::Ok);

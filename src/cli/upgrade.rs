@@ -57,9 +57,9 @@ pub(crate) fn run(ctx: &Context, args: &UpgradeArgs) -> Result<Output> {
     };
     let text = report::render(subject, args.format, &frame)?;
     let file = args.output.file();
-    let lock = [ws.root.join("Cargo.lock")];
     if let Some(file) = &file {
-        plan.changes.check_report(file, &lock)?;
+        plan.changes
+            .check_report(file, &args.workspace.own_files(&ws))?;
     }
     if args.dry_run {
         return Output::report(text, file, Status::Ok);

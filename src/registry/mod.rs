@@ -135,6 +135,14 @@ fn offline(jobs: &[(Arc<Registry>, String)], opts: &Options) -> Result<Index> {
             _ => None,
         };
         match entry {
+            Some(e) if e.releases.is_empty() => {
+                let url = format!(
+                    "{}{}",
+                    reg.index_url,
+                    path::index_path(krate).unwrap_or_default()
+                );
+                return Err(no_releases(reg, krate, &url));
+            }
             Some(e) => {
                 index.stats.cached += 1;
                 index.crates.insert(key(reg, krate), Arc::new(e.releases));
@@ -305,6 +313,16 @@ fn unauthorized(reg: &Registry, status: reqwest::StatusCode, sent: bool) -> anyh
     )
 }
 
+/// An index file that lists no release of the crate it is for (an empty
+/// body, only other crates' lines): never "up to date".
+fn no_releases(reg: &Registry, krate: &str, url: &str) -> anyhow::Error {
+    anyhow!(
+        "registry {}: the index file of crate `{krate}` ({}) lists no release of `{krate}`",
+        reg.describe(),
+        display_url(url)
+    )
+}
+
 /// Fetches (or revalidates) one crate's index file.
 async fn one(
     client: &Client,
@@ -335,7 +353,7 @@ async fn one(
             etag,
             last_modified,
         } => {
-            let releases = parse::parse(&body).map_err(|e| {
+            let releases = parse::parse_crate(&body, Some(krate)).map_err(|e| {
                 anyhow!(
                     "registry {}: the index file of crate `{krate}` ({}) is malformed at line {}: {}",
                     reg.describe(),
@@ -344,6 +362,9 @@ async fn one(
                     e.message
                 )
             })?;
+            if releases.is_empty() {
+                return Err(no_releases(reg, krate, &url));
+            }
             if let Some(c) = cache {
                 let entry = cache::Entry {
                     etag,
@@ -357,6 +378,7 @@ async fn one(
             Ok(Done::Fresh(releases, body.len()))
         }
         Outcome::NotModified => match cached {
+            Some(e) if e.releases.is_empty() => Err(no_releases(reg, krate, &url)),
             Some(e) => Ok(Done::Revalidated(e.releases)),
             None => bail!(
                 "registry {}: {} answered 304 Not Modified to a request that had no validators",

@@ -24,6 +24,8 @@ pub struct Release {
 
 #[derive(Deserialize)]
 struct Line<'a> {
+    #[serde(default, borrow)]
+    name: Option<Cow<'a, str>>,
     #[serde(borrow)]
     vers: Cow<'a, str>,
     #[serde(default)]
@@ -43,7 +45,15 @@ pub(super) struct LineError {
 
 /// Parses an index file. Releases come back in semver order, lowest
 /// first. Blank lines are allowed (files end with a newline).
+#[cfg(test)]
 pub(super) fn parse(body: &[u8]) -> Result<Vec<Release>, LineError> {
+    parse_crate(body, None)
+}
+
+/// Parses the index file of `krate`: lines naming another crate (a
+/// misconfigured index) are not its releases. Crate names compare as
+/// cargo compares them, ignoring ASCII case.
+pub(super) fn parse_crate(body: &[u8], krate: Option<&str>) -> Result<Vec<Release>, LineError> {
     let mut out = Vec::new();
     for (i, raw) in body.split(|b| *b == b'\n').enumerate() {
         let line = i + 1;
@@ -59,6 +69,11 @@ pub(super) fn parse(body: &[u8]) -> Result<Vec<Release>, LineError> {
                 format!("not a JSON index record: {e}")
             })
         })?;
+        if let (Some(want), Some(name)) = (krate, l.name.as_deref())
+            && !name.eq_ignore_ascii_case(want)
+        {
+            continue;
+        }
         let version = Version::parse(&l.vers)
             .map_err(|e| err(format!("`vers` {:?} is not a version: {e}", l.vers)))?;
         let pubtime = match l.pubtime.as_deref() {
@@ -101,6 +116,20 @@ mod tests {
             Some("2025-01-02T03:04:05Z".parse::<Timestamp>().unwrap())
         );
         assert_eq!(r[0].pubtime, None);
+    }
+
+    #[test]
+    fn lines_of_other_crates_are_not_releases() {
+        let body =
+            b"{\"name\":\"other\",\"vers\":\"9.0.0\"}\n{\"name\":\"Alpha\",\"vers\":\"1.0.0\"}\n";
+        let r = parse_crate(body, Some("alpha")).unwrap();
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].version, Version::new(1, 0, 0));
+        assert!(
+            parse_crate(b"{\"name\":\"other\",\"vers\":\"9.0.0\"}\n", Some("alpha"))
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]

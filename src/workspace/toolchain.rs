@@ -202,6 +202,7 @@ mod tests {
     fn legacy_one_line_file() {
         assert!(floating(&parse("rust-toolchain", "stable\n").unwrap()));
         assert!(!floating(&parse("rust-toolchain", "1.70.0\n").unwrap()));
+        assert!(floating(&parse("rust-toolchain", "1.70\n").unwrap()));
         // The legacy name may hold TOML too.
         let t = parse("rust-toolchain", "[toolchain]\nchannel = \"stable\"\n").unwrap();
         assert_eq!(

@@ -21,6 +21,13 @@ pub(crate) fn fix(plan: &Plan, dry_run: bool, style: &Style) -> String {
         out.push_str(&t.to_string());
         out.push_str("\n\n");
     }
+    if !plan.patched.is_empty() {
+        out.push_str("pinned to what a [patch] locked:\n");
+        for p in &plan.patched {
+            out.push_str(&format!("  {p}\n"));
+        }
+        out.push('\n');
+    }
     if !plan.left.is_empty() {
         out.push_str("left as they are:\n");
         let mut t = table(style, &["location", "dependency", "requirement", "why"]);

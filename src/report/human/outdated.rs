@@ -23,7 +23,10 @@ fn held_text(e: &Entry) -> String {
         .iter()
         .rev()
         .take(HELD_SHOWN)
-        .map(|r| format!("{} {}", r.version, r.status))
+        .map(|r| match r.published {
+            Some(_) => format!("{} {}", r.version, r.status),
+            None => format!("{} {} (age unknown)", r.version, r.status),
+        })
         .collect();
     if held.len() > HELD_SHOWN {
         parts.push(format!("+{} more", held.len() - HELD_SHOWN));

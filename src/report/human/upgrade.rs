@@ -10,11 +10,18 @@ use crate::report::Style;
 fn held_text(held: &[Held]) -> String {
     held.iter()
         .rev()
-        .map(|h| match (h.breaking, h.status) {
-            (true, crate::audit::release::Status::Vetted) => {
-                format!("{} vetted but breaking (--breaking moves to it)", h.version)
+        .map(|h| {
+            let text = match (h.breaking, h.status) {
+                (true, crate::audit::release::Status::Vetted) => {
+                    format!("{} vetted but breaking (--breaking moves to it)", h.version)
+                }
+                (_, s) => format!("{} {s}", h.version),
+            };
+            if h.age_unknown {
+                format!("{text} (age unknown)")
+            } else {
+                text
             }
-            (_, s) => format!("{} {s}", h.version),
         })
         .collect::<Vec<_>>()
         .join(", ")

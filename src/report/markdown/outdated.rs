@@ -277,7 +277,7 @@ fn age(r: &ReleaseEntry, now: Timestamp) -> Md {
             let days = (now.duration_since(t).as_secs() / 86_400).max(0);
             Md::text(&count(days as usize, "day", "days"))
         }
-        None => Md::text("—"),
+        None => Md::text("age unknown"),
     }
 }
 
@@ -390,7 +390,10 @@ mod tests {
             md.contains("| `1.2.0` | 2026-05-30 | 2 days | too-new |"),
             "{md}"
         );
-        assert!(md.contains("| `1.3.0` | — | — | unvetted |"), "{md}");
+        assert!(
+            md.contains("| `1.3.0` | — | age unknown | unvetted |"),
+            "{md}"
+        );
         assert!(
             md.contains("| `1.4.0` | 2026-06-02 | 0 days | too-new |"),
             "{md}"
@@ -423,7 +426,7 @@ mod tests {
         );
         let md = outdated(&[corp, public], now(), &root());
         assert!(
-            md.contains("| `private` | `1.0.0` | `1.1.0` | — | — | vetted | — |"),
+            md.contains("| `private` | `1.0.0` | `1.1.0` | — | age unknown | vetted | — |"),
             "{md}"
         );
         assert!(

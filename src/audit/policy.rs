@@ -30,6 +30,21 @@ pub struct Policy {
     pub min_release_age: Option<jiff::SignedDuration>,
     pub require_vetted: bool,
     pub vetted: Vec<Vetted>,
+    /// `[ci]`: whether `check` and `fix` read the CI files.
+    pub ci: CiPolicy,
+}
+
+/// `[ci]`: the CI surface (workflows, Dockerfiles) around the workspace.
+#[derive(Debug, Clone)]
+pub struct CiPolicy {
+    /// `scan = false` turns the CI rules off; on by default.
+    pub scan: bool,
+}
+
+impl Default for CiPolicy {
+    fn default() -> CiPolicy {
+        CiPolicy { scan: true }
+    }
 }
 
 /// `[[exempt]]`: let one crate float for some rules.
@@ -62,6 +77,13 @@ struct Raw {
     registry: Option<RawRegistry>,
     #[serde(default)]
     vetted: Vec<RawVetted>,
+    ci: Option<RawCi>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCi {
+    scan: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -217,6 +239,9 @@ impl Policy {
             min_release_age,
             require_vetted,
             vetted,
+            ci: CiPolicy {
+                scan: raw.ci.and_then(|c| c.scan).unwrap_or(true),
+            },
         })
     }
 
@@ -325,6 +350,16 @@ reason = "read the diff"
         assert!(p.require_vetted);
         assert!(p.is_vetted("serde", &semver::Version::new(1, 0, 229)));
         assert!(!p.is_vetted("serde", &semver::Version::new(1, 0, 230)));
+        assert!(p.ci.scan);
+    }
+
+    #[test]
+    fn ci_scan_can_be_turned_off() {
+        let p = Policy::parse("pin.toml", "[ci]\nscan = false\n").unwrap();
+        assert!(!p.ci.scan);
+        assert!(Policy::default().ci.scan);
+        let e = err("[ci]\nscna = false\n");
+        assert!(e.contains("scna"), "{e}");
     }
 
     fn err(text: &str) -> String {

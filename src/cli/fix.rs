@@ -30,10 +30,14 @@ pub(crate) struct FixArgs {
     pub format: Format,
     #[command(flatten)]
     pub output: OutputArgs,
+    /// Do not read the CI files (workflows, Dockerfiles) around the workspace
+    #[arg(long)]
+    pub no_ci: bool,
 }
 
 pub(crate) fn run(ctx: &Context, args: &FixArgs) -> Result<Output> {
-    let (ws, policy) = args.workspace.load(ctx)?;
+    let (mut ws, policy) = args.workspace.load(ctx)?;
+    WorkspaceArgs::read_ci(&mut ws, &policy, args.no_ci)?;
     let opts = fix::Options {
         crates: args.crates.clone(),
         packages: args.packages.clone(),

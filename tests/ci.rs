@@ -307,3 +307,168 @@ fn a_malformed_workflow_is_an_error_naming_file_and_line() {
     // `--no-ci` is the way past it.
     pin().current_dir(&ws).args(["check", "--no-ci"]).code(0);
 }
+
+/// The lines of `before` and `after` that differ, as (line, before, after).
+fn changed_lines(before: &str, after: &str) -> Vec<(usize, String, String)> {
+    let (b, a): (Vec<&str>, Vec<&str>) =
+        (before.split('\n').collect(), after.split('\n').collect());
+    assert_eq!(b.len(), a.len(), "fix added or removed lines");
+    b.iter()
+        .zip(&a)
+        .enumerate()
+        .filter(|(_, (x, y))| x != y)
+        .map(|(i, (x, y))| (i + 1, x.to_string(), y.to_string()))
+        .collect()
+}
+
+#[test]
+fn fix_adds_locked_and_the_toolchain_files_release_only_in_their_spans() {
+    let (copy, ws) = repo("");
+    let before = support::snapshot_tree(copy.root());
+    let report = pin()
+        .current_dir(&ws)
+        .args(["fix", "--format", "json"])
+        .json(0);
+    schema::assert_valid(&schema::validator("fix.schema.json"), &report, "fix report");
+    let mut edits: Vec<(String, u64, String)> = report["edits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            assert_eq!(e["table"], "ci");
+            (
+                e["manifest"].as_str().unwrap().to_string(),
+                e["line"].as_u64().unwrap(),
+                e["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    edits.sort();
+    let want: Vec<(String, u64, String)> = [
+        (".github/actions/setup-rust/action.yml", 15, "ci-toolchain"),
+        (".github/workflows/ci.yml", 60, "ci-toolchain"),
+        (".github/workflows/ci.yml", 68, "ci-toolchain"),
+        (".github/workflows/release.yml", 12, "ci-toolchain"),
+        (".gitlab-ci.yml", 4, "ci-toolchain"),
+        (".gitlab-ci.yml", 11, "ci-cargo-install"),
+        ("docker/app.Dockerfile", 7, "ci-cargo-install"),
+    ]
+    .into_iter()
+    .map(|(f, l, r)| (f.to_string(), l, r.to_string()))
+    .collect();
+    assert_eq!(edits, want);
+    // Every file differs only on those lines, and there only by the pin:
+    // the floating name replaced by 1.85.0, or ` --locked` after `install`.
+    for (path, old) in before {
+        let rel = path
+            .strip_prefix(copy.root())
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let old = String::from_utf8(old).unwrap();
+        let new = std::fs::read_to_string(&path).unwrap();
+        for (line, b, a) in changed_lines(&old, &new) {
+            assert!(
+                want.iter().any(|(f, l, _)| *f == rel && *l == line as u64),
+                "{rel}:{line} changed: {b:?} -> {a:?}"
+            );
+            let pinned = ["stable", "nightly", "beta"]
+                .iter()
+                .any(|c| b.replacen(c, "1.85.0", 1) == a)
+                || b.replacen("cargo install", "cargo install --locked", 1) == a;
+            assert!(pinned, "{rel}:{line}: {b:?} -> {a:?}");
+        }
+    }
+    // Checked again, what was fixed is gone; what needs the network stays.
+    let after = found(&check(&ws, &[]));
+    for (f, l, r) in &want {
+        let still = after.get(&(r.clone(), f.clone(), *l)).copied().unwrap_or(0);
+        let expect = usize::from(f == "docker/app.Dockerfile"); // no version yet
+        assert_eq!(still, expect, "{r} {f}:{l}");
+    }
+    assert!(after.contains_key(&(
+        "ci-cargo-install".into(),
+        ".github/workflows/ci.yml".into(),
+        30
+    )));
+}
+
+#[test]
+fn fix_without_a_pinned_toolchain_file_only_adds_locked() {
+    let (copy, ws) = repo("");
+    std::fs::remove_file(ws.join("rust-toolchain.toml")).unwrap();
+    let report = pin()
+        .current_dir(&ws)
+        .args(["fix", "--format", "json", "--dry-run"])
+        .json(0);
+    let rules: Vec<&str> = report["edits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["ci-cargo-install", "ci-cargo-install"]);
+    let left = report["left"].as_array().unwrap();
+    assert!(left.iter().any(|l| {
+        l["rule"] == "ci-toolchain"
+            && l["reason"]
+                .as_str()
+                .unwrap()
+                .contains("names no exact release")
+    }));
+    // A dry run writes nothing.
+    let tree = support::snapshot_tree(copy.root());
+    pin().current_dir(&ws).args(["fix", "--dry-run"]).code(0);
+    assert_eq!(tree, support::snapshot_tree(copy.root()));
+}
+
+#[test]
+fn fix_keeps_crlf_comments_and_quotes_and_honours_levels() {
+    let (_copy, ws) = repo("");
+    let wf = ws.join(".github/workflows/win.yml");
+    let text = "jobs:\r\n  w:\r\n    steps:\r\n      - uses: actions-rs/toolchain@16499b5e05bf2e26879000db0c1d13f7e13fa3af # v1\r\n        with:\r\n          toolchain: 'stable'  # keep me\r\n      - run: cargo install  just # two spaces\r\n";
+    std::fs::write(&wf, text).unwrap();
+    pin()
+        .current_dir(&ws)
+        .args(["fix", "-A", "ci-cargo-install"])
+        .code(0);
+    let after = std::fs::read_to_string(&wf).unwrap();
+    assert_eq!(after, text.replace("'stable'", "'1.85.0'"));
+    pin().current_dir(&ws).arg("fix").code(0);
+    let after = std::fs::read_to_string(&wf).unwrap();
+    assert_eq!(
+        after,
+        text.replace("'stable'", "'1.85.0'")
+            .replace("cargo install  just", "cargo install --locked  just")
+    );
+}
+
+#[test]
+fn fix_writes_ci_files_and_manifests_all_or_none() {
+    let (copy, ws) = repo("");
+    // A floating dependency for the manifest side of the same plan.
+    let manifest = ws.join("Cargo.toml");
+    let mut m = std::fs::read_to_string(&manifest).unwrap();
+    m.push_str("itoa = \"1\"\n");
+    std::fs::write(&manifest, m).unwrap();
+    let lock = "version = 4\n\n[[package]]\nname = \"ci-fixture\"\nversion = \"0.1.0\"\ndependencies = [\"itoa\"]\n\n[[package]]\nname = \"itoa\"\nversion = \"1.0.15\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n";
+    std::fs::write(ws.join("Cargo.lock"), lock).unwrap();
+    let before = support::snapshot_tree(copy.root());
+    let bad = ws.join("no/such/dir/report.json");
+    let err = pin()
+        .current_dir(&ws)
+        .args(["fix", "--format", "json", "--output"])
+        .arg(&bad)
+        .stderr(2);
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(before, support::snapshot_tree(copy.root()));
+    // Without the bad report, both sides are written.
+    pin().current_dir(&ws).arg("fix").code(0);
+    let m = std::fs::read_to_string(&manifest).unwrap();
+    assert!(m.contains("itoa = \"=1.0.15\""), "{m}");
+    let gl = std::fs::read_to_string(ws.join(".gitlab-ci.yml")).unwrap();
+    assert!(
+        gl.contains("cargo install --locked sqlx-cli --version 0.8.2"),
+        "{gl}"
+    );
+}

@@ -3,20 +3,11 @@
 //! names its file (relative to the workspace root) and line, and carries
 //! the offline edit `fix` makes for it, when there is one.
 
-use std::ops::Range;
-
 use crate::audit::finding::Finding;
 use crate::audit::rule::Rule;
+use crate::change::edit::TextEdit;
 use crate::ci::{CiFile, Site, Surface, Val, action_repo, is_sha};
 use crate::workspace::toolchain::Toolchain;
-
-/// A byte-exact edit of a CI file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct CiEdit {
-    /// Replaced by `text` (empty for an insertion).
-    pub span: Range<usize>,
-    pub text: String,
-}
 
 /// A finding in a CI file, with what `fix` can do about it offline.
 #[derive(Debug, Clone)]
@@ -27,7 +18,7 @@ pub(crate) struct CiFinding {
     /// What the edits write, for the fix report.
     pub from: String,
     pub to: Option<String>,
-    pub edits: Vec<CiEdit>,
+    pub edits: Vec<TextEdit>,
     /// Why `fix` leaves it, when it has no edit.
     pub left: Option<String>,
 }
@@ -106,10 +97,14 @@ fn site_findings(
                     message,
                 );
                 r.from = format!("{tool} {}", c.name);
-                if !i.binstall && !i.locked {
+                if let Some((_, false)) = &i.git
+                    && i.locked
+                {
+                    r.left = Some("a `--rev` needs the repository's commit (the network)".into());
+                } else if !i.binstall && !i.locked {
                     r.to = Some(format!("{tool} --locked {}", c.name));
-                    r.edits.push(CiEdit {
-                        span: i.insert_locked..i.insert_locked,
+                    r.edits.push(TextEdit {
+                        range: i.insert_locked..i.insert_locked,
                         text: " --locked".into(),
                     });
                 } else {
@@ -181,8 +176,8 @@ fn site_findings(
                         r.edits = floating
                             .iter()
                             .filter_map(|v| v.span.clone())
-                            .map(|span| CiEdit {
-                                span,
+                            .map(|range| TextEdit {
+                                range,
                                 text: channel.to_string(),
                             })
                             .collect();

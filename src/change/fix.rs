@@ -197,6 +197,10 @@ pub fn plan(
     }
 
     plan.changes = edits.apply(ws)?;
+    // `fix CRATE` and `-p MEMBER` choose dependencies: CI files are not theirs.
+    if opts.crates.is_empty() && opts.packages.is_empty() {
+        crate::change::ci::plan(ws, &triage, &mut plan)?;
+    }
     if !moves.is_empty() {
         moves.sort();
         moves.dedup();

@@ -15,6 +15,7 @@
 //! The commands that plan: [`fix`], [`upgrade`], [`allow`].
 
 pub(crate) mod allow;
+pub(crate) mod ci;
 pub mod edit;
 pub mod fix;
 pub(crate) mod relock;

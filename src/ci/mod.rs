@@ -35,6 +35,9 @@ pub struct Surface {
 /// One CI file and what it pins (or does not).
 #[derive(Debug, Clone)]
 pub(crate) struct CiFile {
+    pub path: PathBuf,
+    pub kind: Kind,
+    pub text: String,
     /// Relative to the workspace root, `/`-separated, `../` when above it.
     pub rel: String,
     pub sites: Vec<Site>,
@@ -110,7 +113,13 @@ pub fn read(root: &Path) -> Result<Surface> {
             anyhow!("{rel}:{line}: not UTF-8 text")
         })?;
         let sites = read_text(kind, &text).map_err(|(line, msg)| anyhow!("{rel}:{line}: {msg}"))?;
-        files.push(CiFile { rel, sites });
+        files.push(CiFile {
+            path,
+            kind,
+            text,
+            rel,
+            sites,
+        });
     }
     Ok(Surface { files })
 }

@@ -1,0 +1,135 @@
+//! `fix` in CI files, offline: `--locked` added to `cargo install`, and a
+//! floating toolchain replaced by the workspace's `rust-toolchain(.toml)`
+//! release. Edits replace exact byte spans; the YAML and Dockerfiles are
+//! never re-serialised. Each edited file is read again and judged, and
+//! must no longer have what was fixed, or nothing is written.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Result, bail};
+
+use crate::audit::check::Triage;
+use crate::audit::ci::judge;
+use crate::audit::rule::{Level, Rule};
+use crate::change::edit::{self, TextEdit};
+use crate::change::fix::{Left, Plan};
+use crate::change::{FileChange, Rewrite};
+use crate::ci::{CiFile, Site, Surface, read_text};
+use crate::workspace::Workspace;
+
+/// The `table` of CI edits and of CI findings left, in `fix`'s reports.
+pub(crate) const TABLE: &str = "ci";
+
+/// Plans the CI edits into `plan`: its rewrites, what is left, the files.
+pub(crate) fn plan(ws: &Workspace, triage: &Triage<'_>, plan: &mut Plan) -> Result<()> {
+    let Some(surface) = &ws.ci else {
+        return Ok(());
+    };
+    let mut by_file: BTreeMap<usize, (Vec<TextEdit>, Vec<Rewrite>)> = BTreeMap::new();
+    for c in judge(surface, &ws.toolchain) {
+        let f = &c.finding;
+        let line = f.line.unwrap_or(1);
+        let name = f.package.clone().unwrap_or_else(|| "toolchain".into());
+        let leave = |plan: &mut Plan, reason: String| {
+            plan.left.push(Left {
+                manifest: f.manifest.clone(),
+                line,
+                table: TABLE.into(),
+                name: name.clone(),
+                rule: f.rule,
+                requirement: c.from.clone(),
+                reason,
+            })
+        };
+        if triage.exempt(f) {
+            leave(plan, "exempted in pin.toml".into());
+            continue;
+        }
+        let level = triage.level(f.rule);
+        if level != Level::Deny {
+            leave(plan, format!("`{}` is at level {level}", f.rule));
+            continue;
+        }
+        let (Some(to), false) = (&c.to, c.edits.is_empty()) else {
+            leave(
+                plan,
+                c.left.clone().unwrap_or_else(|| "no offline fix".into()),
+            );
+            continue;
+        };
+        let rewrite = Rewrite {
+            manifest: f.manifest.clone(),
+            line,
+            table: TABLE.into(),
+            name: name.clone(),
+            rule: Some(f.rule),
+            from: c.from.clone(),
+            to: to.clone(),
+        };
+        let (edits, rewrites) = by_file.entry(c.file).or_default();
+        // Crates of one `cargo install` share its `--locked`.
+        for e in &c.edits {
+            if !edits.contains(e) {
+                edits.push(e.clone());
+            }
+        }
+        rewrites.push(rewrite);
+    }
+    for (idx, (edits, rewrites)) in by_file {
+        let file = &surface.files[idx];
+        let after = edit::apply(&file.text, &edits)?;
+        verify(file, &after, &rewrites, ws)?;
+        plan.edits.extend(rewrites);
+        plan.changes.files.push(FileChange {
+            path: file.path.clone(),
+            rel: file.rel.clone(),
+            before: file.text.clone(),
+            after,
+        });
+    }
+    Ok(())
+}
+
+/// Reads the edited text again: the same sites must be there, and what
+/// each rewrite fixed must be gone.
+fn verify(file: &CiFile, after: &str, rewrites: &[Rewrite], ws: &Workspace) -> Result<()> {
+    let sites = read_text(file.kind, after).map_err(|(line, msg)| {
+        anyhow::anyhow!(
+            "internal error: the edited {}:{line} no longer reads: {msg}",
+            file.rel
+        )
+    })?;
+    if sites.len() != file.sites.len() {
+        bail!(
+            "internal error: editing {} changed what it runs; nothing was written",
+            file.rel
+        );
+    }
+    let edited = CiFile {
+        text: after.to_string(),
+        sites,
+        ..file.clone()
+    };
+    let one = Surface {
+        files: vec![edited.clone()],
+    };
+    let now = judge(&one, &ws.toolchain);
+    for r in rewrites {
+        let still = match r.rule {
+            Some(Rule::CiCargoInstall) => edited.sites.iter().any(|s| {
+                matches!(s, Site::Install(i) if !i.locked && i.crates.iter().any(|c| c.line == r.line))
+            }),
+            _ => now
+                .iter()
+                .any(|c| c.finding.rule == Rule::CiToolchain && c.finding.line == Some(r.line)),
+        };
+        if still {
+            bail!(
+                "internal error: the edit of {}:{} did not pin it; nothing was written",
+                r.manifest,
+                r.line
+            );
+        }
+    }
+    Ok(())
+}

@@ -472,3 +472,118 @@ fn fix_writes_ci_files_and_manifests_all_or_none() {
         "{gl}"
     );
 }
+
+/// A local git repository at `remotes/OWNER/REPO` with one commit, its
+/// `refs` as tags (`v…`, annotated) or branches (others); the commit.
+fn remote(remotes: &Path, repo: &str, refs: &[&str]) -> String {
+    let dir = remotes.join(repo);
+    std::fs::create_dir_all(&dir).unwrap();
+    let git = |args: &[&str]| {
+        let mut cmd = std::process::Command::new("git");
+        support::fixed_env_std(&mut cmd, Path::new("/nonexistent"));
+        cmd.env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@example.com",
+                "-c",
+                "init.defaultBranch=trunk",
+            ])
+            .current_dir(&dir)
+            .args(args);
+        support::run_ok(&mut cmd)
+    };
+    git(&["init", "-q"]);
+    git(&["commit", "-q", "--allow-empty", "-m", repo]);
+    for r in refs {
+        if r.starts_with('v') {
+            git(&["tag", "-a", "-m", r, r]);
+        } else {
+            git(&["branch", r]);
+        }
+    }
+    git(&["rev-parse", "HEAD"]).trim().to_string()
+}
+
+/// cargo-pin in `ws` with git reading only `config`.
+fn run_in(ws: &Path, config: &Path) -> support::Pin {
+    pin()
+        .current_dir(ws)
+        .env("GIT_CONFIG_GLOBAL", config)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+}
+
+/// A git configuration sending `https://github.com/` to `remotes/`.
+fn insteadof(remotes: &Path) -> std::path::PathBuf {
+    let config = remotes.join("gitconfig");
+    let base = format!("file://{}/", remotes.display());
+    std::fs::write(
+        &config,
+        format!("[url \"{base}\"]\n\tinsteadOf = https://github.com/\n"),
+    )
+    .unwrap();
+    config
+}
+
+#[test]
+fn fix_ci_pins_action_refs_to_their_commits_keeping_the_ref_as_a_comment() {
+    let (copy, ws) = repo("");
+    let remotes = copy.dir.path().join("remotes");
+    let checkout = remote(&remotes, "actions/checkout", &["v4"]);
+    let toolchain = remote(
+        &remotes,
+        "dtolnay/rust-toolchain",
+        &["master", "stable", "1.85.0"],
+    );
+    remote(&remotes, "taiki-e/install-action", &["v2"]);
+    remote(&remotes, "actions-rust-lang/setup-rust-toolchain", &["v1"]);
+    remote(&remotes, "org/shared-workflows", &["main"]);
+    let config = insteadof(&remotes);
+    let report = run_in(&ws, &config)
+        .args(["fix", "--ci", "--format", "json"])
+        .json(0);
+    schema::assert_valid(&schema::validator("fix.schema.json"), &report, "fix report");
+    let ci = std::fs::read_to_string(ws.join(".github/workflows/ci.yml")).unwrap();
+    // The annotated tag's commit, not the tag object; the ref as a comment
+    // before the line's own.
+    assert!(
+        ci.contains(&format!(
+            "      - uses: actions/checkout@{checkout} # v4 # expect: ci-action-ref\n"
+        )),
+        "{ci}"
+    );
+    assert!(
+        ci.contains(&format!(
+            "      - uses: dtolnay/rust-toolchain@{toolchain} # master # expect"
+        )),
+        "{ci}"
+    );
+    // `@stable` got the toolchain file's release first, and that is the
+    // ref resolved.
+    assert!(
+        ci.contains(&format!(
+            "dtolnay/rust-toolchain@{toolchain} # 1.85.0 # expect: ci-action-ref ci-toolchain"
+        )),
+        "{ci}"
+    );
+    let after = found(&check(&ws, &[]));
+    let refs: Vec<_> = after.keys().filter(|k| k.0 == "ci-action-ref").collect();
+    assert_eq!(
+        refs,
+        [&(
+            "ci-action-ref".into(),
+            ".github/workflows/ci.yml".into(),
+            69
+        )]
+    );
+    // A ref no remote has is an error naming it, and nothing is written.
+    std::fs::remove_dir_all(remotes.join("org")).unwrap();
+    let (copy2, ws2) = repo("");
+    let before = support::snapshot_tree(copy2.root());
+    let err = run_in(&ws2, &config).args(["fix", "--ci"]).stderr(2);
+    assert!(err.contains(".github/workflows/release.yml:8"), "{err}");
+    assert!(err.contains("org/shared-workflows"), "{err}");
+    assert_eq!(before, support::snapshot_tree(copy2.root()));
+}

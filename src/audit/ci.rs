@@ -21,6 +21,21 @@ pub(crate) struct CiFinding {
     pub edits: Vec<TextEdit>,
     /// Why `fix` leaves it, when it has no edit.
     pub left: Option<String>,
+    /// For `ci-action-ref`: what `fix --ci` resolves and where it writes.
+    pub action: Option<ActionRef>,
+}
+
+/// An action's ref, as `fix --ci` pins it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ActionRef {
+    /// `OWNER/REPO`.
+    pub repo: String,
+    pub reference: String,
+    /// The ref's bytes, replaced by the commit.
+    pub span: std::ops::Range<usize>,
+    /// Where ` # REF` goes (after any closing quote); `None` when the line's
+    /// comment already starts with the ref.
+    pub comment_at: Option<usize>,
 }
 
 /// The CI findings of the workspace's surface, as `check` lists them
@@ -215,7 +230,7 @@ fn site_findings(
                 ));
             }
         }
-        Site::Action { uses, line, .. } => {
+        Site::Action { uses, line, span } => {
             if let Some(image) = uses.strip_prefix("docker://") {
                 if !image.contains("@sha256:") {
                     let message =
@@ -249,11 +264,24 @@ fn site_findings(
                 &f.rel,
                 Rule::CiActionRef,
                 *line,
-                Some(repo),
+                Some(repo.clone()),
                 message,
             );
             r.from = uses.clone();
-            r.left = Some("resolving a tag needs the network (`fix --ci`, not done yet)".into());
+            r.left = Some("resolving a tag needs the network: `fix --ci`".into());
+            let quoted = matches!(f.text.as_bytes().get(span.end), Some(b'"' | b'\''));
+            let after = span.end + usize::from(quoted);
+            let rest = f.text[after..].split('\n').next().unwrap_or("");
+            let commented = rest
+                .trim_start()
+                .strip_prefix('#')
+                .is_some_and(|c| c.trim_start().starts_with(reference));
+            r.action = Some(ActionRef {
+                repo,
+                reference: reference.to_string(),
+                span: span.end - reference.len()..span.end,
+                comment_at: (!commented).then_some(after),
+            });
         }
         Site::Image { what, values, line } => {
             let Some((v, why)) = values
@@ -296,6 +324,7 @@ fn add<'o>(
         to: None,
         edits: Vec::new(),
         left: None,
+        action: None,
     });
     out.last_mut().expect("just pushed")
 }

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::{Result, bail};
+use anyhow::{Context as _, Result, bail};
 
 use crate::audit::check::Triage;
 use crate::audit::ci::judge;
@@ -14,6 +14,7 @@ use crate::audit::rule::{Level, Rule};
 use crate::change::edit::{self, TextEdit};
 use crate::change::fix::{Left, Plan};
 use crate::change::{FileChange, Rewrite};
+use crate::ci::remote::Resolver;
 use crate::ci::{CiFile, Site, Surface, read_text};
 use crate::workspace::Workspace;
 
@@ -21,13 +22,29 @@ use crate::workspace::Workspace;
 pub(crate) const TABLE: &str = "ci";
 
 /// Plans the CI edits into `plan`: its rewrites, what is left, the files.
-pub(crate) fn plan(ws: &Workspace, triage: &Triage<'_>, plan: &mut Plan) -> Result<()> {
+///
+/// With `network` (`fix --ci`), action refs at level warn or deny are also
+/// pinned to the commit their tag or branch points to, the ref kept as a
+/// comment; a ref that cannot be resolved is an error, and nothing is
+/// written.
+pub(crate) fn plan(
+    ws: &Workspace,
+    triage: &Triage<'_>,
+    network: bool,
+    plan: &mut Plan,
+) -> Result<()> {
     let Some(surface) = &ws.ci else {
         return Ok(());
     };
+    let mut resolver = Resolver::default();
     let mut by_file: BTreeMap<usize, (Vec<TextEdit>, Vec<Rewrite>)> = BTreeMap::new();
-    for c in judge(surface, &ws.toolchain) {
-        let f = &c.finding;
+    let mut findings = judge(surface, &ws.toolchain);
+    // Action refs last: `dtolnay/rust-toolchain@stable` may be given the
+    // toolchain file's release first, and that is the ref to resolve.
+    findings.sort_by_key(|c| c.action.is_some());
+    for mut c in findings {
+        let f = c.finding.clone();
+        let from = c.from.clone();
         let line = f.line.unwrap_or(1);
         let name = f.package.clone().unwrap_or_else(|| "toolchain".into());
         let leave = |plan: &mut Plan, reason: String| {
@@ -37,16 +54,37 @@ pub(crate) fn plan(ws: &Workspace, triage: &Triage<'_>, plan: &mut Plan) -> Resu
                 table: TABLE.into(),
                 name: name.clone(),
                 rule: f.rule,
-                requirement: c.from.clone(),
+                requirement: from.clone(),
                 reason,
             })
         };
-        if triage.exempt(f) {
+        if triage.exempt(&f) {
             leave(plan, "exempted in pin.toml".into());
             continue;
         }
         let level = triage.level(f.rule);
-        if level != Level::Deny {
+        if let (true, Some(a), true) = (network, &c.action, level != Level::Allow) {
+            let planned = &mut by_file.entry(c.file).or_default().0;
+            let reference = match planned.iter().position(|e| e.range == a.span) {
+                Some(i) => planned.remove(i).text,
+                None => a.reference.clone(),
+            };
+            let commit = resolver
+                .commit(&a.repo, &reference, &ws.root)
+                .with_context(|| format!("{}:{line}: `{}`", f.manifest, c.from))?;
+            c.edits.push(TextEdit {
+                range: a.span.clone(),
+                text: commit.clone(),
+            });
+            if let Some(at) = a.comment_at {
+                c.edits.push(TextEdit {
+                    range: at..at,
+                    text: format!(" # {reference}"),
+                });
+            }
+            let path = c.from.split('@').next().unwrap_or_default();
+            c.to = Some(format!("{path}@{commit} # {reference}"));
+        } else if level != Level::Deny {
             leave(plan, format!("`{}` is at level {level}", f.rule));
             continue;
         }
@@ -75,7 +113,8 @@ pub(crate) fn plan(ws: &Workspace, triage: &Triage<'_>, plan: &mut Plan) -> Resu
         }
         rewrites.push(rewrite);
     }
-    for (idx, (edits, rewrites)) in by_file {
+    for (idx, (edits, mut rewrites)) in by_file {
+        rewrites.sort_by_key(|r| r.line);
         let file = &surface.files[idx];
         let after = edit::apply(&file.text, &edits)?;
         verify(file, &after, &rewrites, ws)?;
@@ -116,6 +155,9 @@ fn verify(file: &CiFile, after: &str, rewrites: &[Rewrite], ws: &Workspace) -> R
     let now = judge(&one, &ws.toolchain);
     for r in rewrites {
         let still = match r.rule {
+            Some(Rule::CiActionRef) => now
+                .iter()
+                .any(|c| c.finding.rule == Rule::CiActionRef && c.finding.line == Some(r.line)),
             Some(Rule::CiCargoInstall) => edited.sites.iter().any(|s| {
                 matches!(s, Site::Install(i) if !i.locked && i.crates.iter().any(|c| c.line == r.line))
             }),

@@ -28,6 +28,8 @@ pub struct Options {
     pub crates: Vec<String>,
     /// Only the manifests of these members; all when empty.
     pub packages: Vec<String>,
+    /// `--ci`: also pin CI action refs to commits (`git ls-remote`).
+    pub ci_network: bool,
 }
 
 /// One floating requirement left as it is, and why.
@@ -199,7 +201,7 @@ pub fn plan(
     plan.changes = edits.apply(ws)?;
     // `fix CRATE` and `-p MEMBER` choose dependencies: CI files are not theirs.
     if opts.crates.is_empty() && opts.packages.is_empty() {
-        crate::change::ci::plan(ws, &triage, &mut plan)?;
+        crate::change::ci::plan(ws, &triage, opts.ci_network, &mut plan)?;
     }
     if !moves.is_empty() {
         moves.sort();

@@ -18,6 +18,7 @@
 pub(crate) mod docker;
 pub(crate) mod github;
 pub(crate) mod gitlab;
+pub(crate) mod remote;
 pub(crate) mod shell;
 pub(crate) mod yaml;
 

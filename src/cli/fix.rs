@@ -33,6 +33,10 @@ pub(crate) struct FixArgs {
     /// Do not read the CI files (workflows, Dockerfiles) around the workspace
     #[arg(long)]
     pub no_ci: bool,
+    /// Also pin CI action refs to the commit their tag or branch points to
+    /// (network: `git ls-remote`)
+    #[arg(long, conflicts_with = "no_ci")]
+    pub ci: bool,
 }
 
 pub(crate) fn run(ctx: &Context, args: &FixArgs) -> Result<Output> {
@@ -41,6 +45,7 @@ pub(crate) fn run(ctx: &Context, args: &FixArgs) -> Result<Output> {
     let opts = fix::Options {
         crates: args.crates.clone(),
         packages: args.packages.clone(),
+        ci_network: args.ci,
     };
     let plan = fix::plan(&ws, &policy, &args.levels.levels(), today(ctx.now), &opts)?;
     let frame = args.output.frame(ctx, &ws.root);

@@ -187,6 +187,14 @@ fn site_findings(
                 );
                 r.from = what.trim_matches('`').to_string();
                 match (pinned, from_matrix || *floats_unset) {
+                    (Some((_, channel)), false)
+                        if !floating.iter().all(|v| v.text == channel_of(channel)) =>
+                    {
+                        r.left = Some(format!(
+                            "`{}` is not the channel the toolchain file pins (`{channel}`): pin a release or a dated nightly here",
+                            names.join("`, `")
+                        ));
+                    }
                     (Some((_, channel)), false) => {
                         r.edits = floating
                             .iter()
@@ -327,6 +335,20 @@ fn add<'o>(
         action: None,
     });
     out.last_mut().expect("just pushed")
+}
+
+/// The moving channel a pinned toolchain belongs to: `nightly` for
+/// `nightly-2025-01-01`, `beta` for a dated beta, `stable` for a release.
+/// `fix` replaces only that channel by it: a nightly job pinned to a
+/// stable release would lose what it runs nightly for.
+fn channel_of(pinned: &str) -> &'static str {
+    if pinned.starts_with("nightly") {
+        "nightly"
+    } else if pinned.starts_with("beta") {
+        "beta"
+    } else {
+        "stable"
+    }
 }
 
 /// A toolchain name that moves: `stable`, `beta`, `nightly` (with a host

@@ -591,3 +591,56 @@ fn fix_ci_pins_action_refs_to_their_commits_keeping_the_ref_as_a_comment() {
     assert!(err.contains("org/shared-workflows"), "{err}");
     assert_eq!(before, support::snapshot_tree(copy2.root()));
 }
+
+#[test]
+fn fix_ci_writes_the_newest_release_that_passes_the_cooldown() {
+    let copy = Copy::empty("repo");
+    let root = copy.root();
+    std::fs::create_dir(root.join(".git")).unwrap();
+    copy_dir(&fixture("ci/repo/src"), &root.join("src"));
+    for f in ["Cargo.toml", "Cargo.lock"] {
+        std::fs::copy(fixture("ci/repo").join(f), root.join(f)).unwrap();
+    }
+    let server = support::server::Server::start(fixture("registry"));
+    let config = std::fs::read_to_string(fixture("registry-basic/.cargo/config.toml")).unwrap();
+    copy.write(
+        ".cargo/config.toml",
+        &config.replace("PORT", &server.port().to_string()),
+    );
+    copy.write("pin.toml", "[registry]\nmin-release-age = \"7 days\"\n");
+    let workflow = "jobs:\n  t:\n    steps:\n      - run: |\n          cargo install alpha bravo@0.3.0\n          cargo install --locked bravo\n";
+    copy.write(".github/workflows/ci.yml", workflow);
+    let home = copy.dir.path().join("cargo-home");
+    std::fs::create_dir_all(&home).unwrap();
+    let report = pin()
+        .current_dir(root)
+        .now("2026-06-01T00:00:00Z")
+        .cargo_home(&home)
+        .args(["fix", "--ci", "--format", "json"])
+        .json(0);
+    // alpha: 2.1.0 is yanked, 1.3.0 is four days old; bravo: 0.4.0.
+    assert_eq!(
+        copy.read(".github/workflows/ci.yml"),
+        workflow
+            .replace(
+                "install alpha bravo@0.3.0",
+                "install --locked alpha@2.0.0 bravo@0.3.0"
+            )
+            .replace("--locked bravo\n", "--locked bravo@0.4.0\n")
+    );
+    let tos: Vec<&str> = report["edits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["to"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        tos,
+        [
+            "cargo install --locked alpha@2.0.0",
+            "cargo install --locked bravo",
+            "cargo install bravo@0.4.0"
+        ]
+    );
+    assert!(found(&check(root, &[])).is_empty());
+}

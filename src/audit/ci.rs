@@ -23,6 +23,9 @@ pub(crate) struct CiFinding {
     pub left: Option<String>,
     /// For `ci-action-ref`: what `fix --ci` resolves and where it writes.
     pub action: Option<ActionRef>,
+    /// For `ci-cargo-install`: the crate word `fix --ci` writes
+    /// `NAME@X.Y.Z` over.
+    pub bare: Option<std::ops::Range<usize>>,
 }
 
 /// An action's ref, as `fix --ci` pins it.
@@ -112,6 +115,9 @@ fn site_findings(
                     message,
                 );
                 r.from = format!("{tool} {}", c.name);
+                if i.git.is_none() {
+                    r.bare = c.bare.clone();
+                }
                 if let Some((_, false)) = &i.git
                     && i.locked
                 {
@@ -123,9 +129,7 @@ fn site_findings(
                         text: " --locked".into(),
                     });
                 } else {
-                    r.left = Some(
-                        "an exact version needs the registry (`fix --ci`, not done yet)".into(),
-                    );
+                    r.left = Some("an exact version needs the registry: `fix --ci`".into());
                 }
             }
         }
@@ -147,7 +151,7 @@ fn site_findings(
                 message,
             );
             r.from = tool.clone();
-            r.left = Some("a version needs the registry".into());
+            r.left = Some("a version needs the registry (not written by `fix --ci` yet)".into());
         }
         Site::InstallAction { .. } => {}
         Site::Toolchain {
@@ -333,6 +337,7 @@ fn add<'o>(
         edits: Vec::new(),
         left: None,
         action: None,
+        bare: None,
     });
     out.last_mut().expect("just pushed")
 }

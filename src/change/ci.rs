@@ -31,6 +31,7 @@ pub(crate) fn plan(
     ws: &Workspace,
     triage: &Triage<'_>,
     network: bool,
+    versions: &BTreeMap<String, Result<String, String>>,
     plan: &mut Plan,
 ) -> Result<()> {
     let Some(surface) = &ws.ci else {
@@ -87,6 +88,21 @@ pub(crate) fn plan(
         } else if level != Level::Deny {
             leave(plan, format!("`{}` is at level {level}", f.rule));
             continue;
+        }
+        if let (Some(bare), Some(name)) = (&c.bare, &f.package)
+            && let Some(chosen) = versions.get(name)
+        {
+            match chosen {
+                Ok(version) => {
+                    c.edits.push(TextEdit {
+                        range: bare.clone(),
+                        text: format!("{name}@{version}"),
+                    });
+                    let to = c.to.clone().unwrap_or_else(|| c.from.clone());
+                    c.to = Some(format!("{to}@{version}"));
+                }
+                Err(reason) => c.left = Some(reason.clone()),
+            }
         }
         let (Some(to), false) = (&c.to, c.edits.is_empty()) else {
             leave(
@@ -158,6 +174,11 @@ fn verify(file: &CiFile, after: &str, rewrites: &[Rewrite], ws: &Workspace) -> R
             Some(Rule::CiActionRef) => now
                 .iter()
                 .any(|c| c.finding.rule == Rule::CiActionRef && c.finding.line == Some(r.line)),
+            Some(Rule::CiCargoInstall) if r.to.contains('@') => now.iter().any(|c| {
+                c.finding.rule == Rule::CiCargoInstall
+                    && c.finding.line == Some(r.line)
+                    && c.finding.package.as_deref() == Some(r.name.as_str())
+            }),
             Some(Rule::CiCargoInstall) => edited.sites.iter().any(|s| {
                 matches!(s, Site::Install(i) if !i.locked && i.crates.iter().any(|c| c.line == r.line))
             }),
@@ -174,4 +195,71 @@ fn verify(file: &CiFile, after: &str, rewrites: &[Rewrite], ws: &Workspace) -> R
         }
     }
     Ok(())
+}
+
+/// The crates CI installs with no version written, which `fix --ci` asks
+/// the registry about.
+pub(crate) fn unversioned_crates(ws: &Workspace) -> Vec<String> {
+    let Some(surface) = &ws.ci else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = judge(surface, &ws.toolchain)
+        .into_iter()
+        .filter(|c| c.bare.is_some())
+        .filter_map(|c| c.finding.package)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The version `fix --ci` writes for each crate: the newest release that
+/// is not yanked nor a prerelease, passes the cooldown and, with
+/// `require-vetted`, is vetted; or why there is none.
+pub(crate) fn choose_versions(
+    ws: &Workspace,
+    policy: &crate::audit::policy::Policy,
+    sources: &mut crate::registry::sources::Sources,
+    now: jiff::Timestamp,
+    progress: std::sync::Arc<dyn crate::registry::Progress>,
+) -> Result<BTreeMap<String, Result<String, String>>> {
+    use crate::audit::release::{Criteria, Status};
+    let crates = unversioned_crates(ws);
+    let mut out = BTreeMap::new();
+    if crates.is_empty() {
+        return Ok(out);
+    }
+    let registry = sources.for_dependency(None)?;
+    let wanted: Vec<_> = crates
+        .iter()
+        .map(|c| (registry.clone(), c.clone()))
+        .collect();
+    let index = sources.fetch(&wanted, false, progress)?;
+    let criteria = Criteria::new(ws, policy, &registry, now);
+    for krate in crates {
+        let releases = index.releases(&registry, &krate).unwrap_or_default();
+        let chosen = releases
+            .iter()
+            .rev()
+            .find(|r| match criteria.status(&krate, r) {
+                Status::Vetted => true,
+                Status::Unvetted | Status::IncompatibleRust => {
+                    !policy.require_vetted || policy.is_vetted(&krate, &r.version)
+                }
+                Status::Yanked | Status::Prerelease | Status::TooNew => false,
+            });
+        let choice = match chosen {
+            Some(r) => Ok(r.version.to_string()),
+            None => Err(format!(
+                "no release of `{krate}` passes the cooldown{}",
+                if policy.require_vetted {
+                    " and is vetted"
+                } else {
+                    ""
+                }
+            )),
+        };
+        out.insert(krate, choice);
+    }
+    Ok(out)
 }

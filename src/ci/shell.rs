@@ -123,6 +123,9 @@ pub(crate) struct InstallCrate {
     /// The exact version the command names for it, if any.
     pub version: Option<String>,
     pub line: usize,
+    /// The word naming it, when no version at all is written for it
+    /// (`fix --ci` writes `NAME@X.Y.Z` there).
+    pub bare: Option<Range<usize>>,
 }
 
 /// A `cargo install` or `cargo binstall` command.
@@ -242,10 +245,12 @@ pub(crate) fn install(words: &[Word]) -> Option<Install> {
                 Some((n, v)) => (n.to_string(), exact(v)),
                 None => (w.text.clone(), version.as_deref().and_then(exact)),
             };
+            let bare = (!w.text.contains('@') && version.is_none()).then(|| w.span.clone());
             InstallCrate {
                 name,
                 version: v,
                 line: w.line,
+                bare,
             }
         })
         .collect();
@@ -260,6 +265,7 @@ pub(crate) fn install(words: &[Word]) -> Option<Install> {
                 .trim_end_matches(".git")
                 .into(),
             version: None,
+            bare: None,
             line: sub.line,
         });
     }

@@ -46,6 +46,18 @@ pub(crate) fn run(ctx: &Context, args: &FixArgs) -> Result<Output> {
         crates: args.crates.clone(),
         packages: args.packages.clone(),
         ci_network: args.ci,
+        ci_versions: if args.ci {
+            let mut sources = crate::registry::sources::Sources::load(ctx, &ws.root)?;
+            crate::change::ci::choose_versions(
+                &ws,
+                &policy,
+                &mut sources,
+                ctx.now,
+                ctx.progress.clone(),
+            )?
+        } else {
+            Default::default()
+        },
     };
     let plan = fix::plan(&ws, &policy, &args.levels.levels(), today(ctx.now), &opts)?;
     let frame = args.output.frame(ctx, &ws.root);

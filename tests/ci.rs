@@ -608,7 +608,7 @@ fn fix_ci_writes_the_newest_release_that_passes_the_cooldown() {
         &config.replace("PORT", &server.port().to_string()),
     );
     copy.write("pin.toml", "[registry]\nmin-release-age = \"7 days\"\n");
-    let workflow = "jobs:\n  t:\n    steps:\n      - run: |\n          cargo install alpha bravo@0.3.0\n          cargo install --locked bravo\n";
+    let workflow = "jobs:\n  t:\n    steps:\n      - run: |\n          cargo install alpha bravo@0.3.0\n          cargo install --locked bravo\n          cargo binstall -y bravo\n";
     copy.write(".github/workflows/ci.yml", workflow);
     let home = copy.dir.path().join("cargo-home");
     std::fs::create_dir_all(&home).unwrap();
@@ -627,6 +627,7 @@ fn fix_ci_writes_the_newest_release_that_passes_the_cooldown() {
                 "install --locked alpha@2.0.0 bravo@0.3.0"
             )
             .replace("--locked bravo\n", "--locked bravo@0.4.0\n")
+            .replace("-y bravo\n", "-y bravo@0.4.0\n")
     );
     let tos: Vec<&str> = report["edits"]
         .as_array()
@@ -639,7 +640,8 @@ fn fix_ci_writes_the_newest_release_that_passes_the_cooldown() {
         [
             "cargo install --locked alpha@2.0.0",
             "cargo install --locked bravo",
-            "cargo install bravo@0.4.0"
+            "cargo install bravo@0.4.0",
+            "cargo binstall bravo@0.4.0"
         ]
     );
     assert!(found(&check(root, &[])).is_empty());

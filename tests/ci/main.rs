@@ -151,6 +151,24 @@ fn a_workspace_in_a_subfolder_names_files_from_its_root() {
     let (copy, ws) = repo("crates/app");
     let report = check(&ws, &[]);
     assert_eq!(found(&report), expected(copy.root(), "../../"));
+    // Annotations and SARIF name files from the repository's root.
+    let gh = pin()
+        .current_dir(&ws)
+        .args(["check", "--format", "github"])
+        .stdout(1);
+    assert!(
+        gh.contains("file=.github/workflows/ci.yml,line=23,"),
+        "{gh}"
+    );
+    assert!(!gh.contains(".."), "{gh}");
+    let sarif = pin()
+        .current_dir(&ws)
+        .args(["check", "--format", "sarif"])
+        .stdout(1);
+    assert!(
+        sarif.contains("\"uri\": \"docker/app.Dockerfile\""),
+        "{sarif}"
+    );
 }
 
 #[test]

@@ -11,6 +11,7 @@
 //! | `context` | the clock and the environment, as data | [`Context`] |
 //! | [`workspace`] | reading what is on disk: members via `cargo metadata --no-deps`, manifests with byte spans, Cargo.lock, the toolchain file, requirements, which lock entry a dependency resolves to | [`workspace::Workspace`] |
 //! | [`audit`] | judging: the rules and their ids ([`audit::rule`]), `pin.toml` ([`audit::policy`]), findings, `check`'s rules, `check --registry`, release statuses, `outdated` | [`audit::check`] |
+//! | [`ci`] | reading the CI surface around the workspace: workflows, composite actions, `.gitlab-ci.yml`, Dockerfiles, into sites with byte spans (one module per kind of file) | [`ci::read`] |
 //! | [`change`] | changing files: byte-exact edits, verification, the workspace lock, the all-or-none write (signals held off), cargo's relock, and the planners `fix`, `upgrade`, `allow` | `change/mod.rs` |
 //! | [`registry`] | the registry: cargo's configuration ([`registry::config`]), which registry serves what, the sparse-index HTTP client, the cache, index parsing | [`registry::fetch`] |
 //! | `report` | one module per format (human, json, markdown, sarif, github), each with a function per command; one switch, `report::render` | `report/mod.rs` |
@@ -27,6 +28,7 @@
 
 pub mod audit;
 pub mod change;
+pub mod ci;
 mod cli;
 mod context;
 mod parallel;

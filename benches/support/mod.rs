@@ -123,5 +123,6 @@ pub(crate) fn workspace(ws: &synth::Workspace, root: &Path) -> Workspace {
             channel: "1.88.0".into(),
         },
         rust_version: None,
+        ci: None,
     }
 }

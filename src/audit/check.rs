@@ -90,6 +90,7 @@ pub fn found<'a>(ws: &'a Workspace, summary: &mut Summary) -> Vec<Found<'a>> {
         }
         Toolchain::Pinned { .. } => {}
     }
+    crate::audit::ci::found(ws, &mut out);
     out
 }
 

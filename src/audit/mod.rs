@@ -2,6 +2,7 @@
 //! findings they produce, and the commands that only read.
 
 pub mod check;
+pub(crate) mod ci;
 pub(crate) mod denied;
 pub(crate) mod extends;
 pub mod finding;

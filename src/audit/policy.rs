@@ -41,6 +41,8 @@ pub struct Policy {
     pub imports: Vec<Import>,
     /// The stores, read (by [`Policy::load`]).
     pub stores: Vec<crate::audit::vet::Store>,
+    /// `[ci]`: whether `check` and `fix` read the CI files.
+    pub ci: CiPolicy,
 }
 
 /// `[[import]]`: a cargo-vet store.
@@ -93,6 +95,19 @@ impl Denied {
     }
 }
 
+/// `[ci]`: the CI surface (workflows, Dockerfiles) around the workspace.
+#[derive(Debug, Clone)]
+pub struct CiPolicy {
+    /// `scan = false` turns the CI rules off; on by default.
+    pub scan: bool,
+}
+
+impl Default for CiPolicy {
+    fn default() -> CiPolicy {
+        CiPolicy { scan: true }
+    }
+}
+
 /// `[[exempt]]`: let one crate float for some rules.
 #[derive(Debug, Clone)]
 pub struct Exemption {
@@ -134,6 +149,7 @@ struct Raw {
     extends: Vec<Spanned<RawExtend>>,
     #[serde(default)]
     import: Vec<RawImport>,
+    ci: Option<RawCi>,
 }
 
 #[derive(Deserialize)]
@@ -165,6 +181,12 @@ struct RawDenied {
     versions: Vec<Spanned<String>>,
     reason: String,
     advisory: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCi {
+    scan: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -432,6 +454,9 @@ impl Policy {
             require_publish_time,
             vetted,
             denied,
+            ci: CiPolicy {
+                scan: raw.ci.and_then(|c| c.scan).unwrap_or(true),
+            },
         })
     }
 
@@ -584,6 +609,16 @@ reason = "read the diff"
         assert!(p.require_vetted);
         assert!(p.is_vetted("serde", &semver::Version::new(1, 0, 229)));
         assert!(!p.is_vetted("serde", &semver::Version::new(1, 0, 230)));
+        assert!(p.ci.scan);
+    }
+
+    #[test]
+    fn ci_scan_can_be_turned_off() {
+        let p = Policy::parse("pin.toml", "[ci]\nscan = false\n").unwrap();
+        assert!(!p.ci.scan);
+        assert!(Policy::default().ci.scan);
+        let e = err("[ci]\nscna = false\n");
+        assert!(e.contains("scna"), "{e}");
     }
 
     fn err(text: &str) -> String {

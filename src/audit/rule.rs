@@ -113,6 +113,18 @@ rules! {
     Denied = "denied", Deny,
         "A locked version (direct or transitive) is one that pin.toml's `[[denied]]` marks bad.",
         "Move every pin back to the last good release with `cargo pin rollback <crate>`.";
+    CiCargoInstall = "ci-cargo-install", Deny,
+        "CI installs a tool without `--locked` and an exact version (`cargo install`, `cargo binstall`, `taiki-e/install-action`).",
+        "Write `cargo install --locked CRATE@X.Y.Z` (`cargo pin fix` adds `--locked`, `fix --ci` the version).";
+    CiToolchain = "ci-toolchain", Deny,
+        "CI picks a toolchain that moves (`stable`, `beta`, `nightly`, `rustup update`), or one other than rust-toolchain.toml's.",
+        "Name an exact release, the one in rust-toolchain.toml (`cargo pin fix` writes it).";
+    CiActionRef = "ci-action-ref", Warn,
+        "A workflow uses an action by a tag or branch, which can be moved, not by its commit.",
+        "Write the full commit SHA, with the tag as a comment: `uses: OWNER/REPO@<sha> # v1.2.3` (`cargo pin fix --ci` does it).";
+    ContainerImage = "container-image", Warn,
+        "A container image with no tag, `:latest`, or no `@sha256:` digest can change under the same name.",
+        "Pin the image by digest: `IMAGE:TAG@sha256:<digest>`.";
 }
 
 impl Rule {

@@ -28,6 +28,11 @@ pub struct Options {
     pub crates: Vec<String>,
     /// Only the manifests of these members; all when empty.
     pub packages: Vec<String>,
+    /// `--ci`: also pin CI action refs to commits (`git ls-remote`).
+    pub ci_network: bool,
+    /// `--ci`: the version to write for each crate CI installs without
+    /// one, or why there is none ([`crate::change::ci::choose_versions`]).
+    pub ci_versions: BTreeMap<String, Result<String, String>>,
 }
 
 /// One floating requirement left as it is, and why.
@@ -222,6 +227,10 @@ pub fn plan(
     }
 
     plan.changes = edits.apply(ws)?;
+    // `fix CRATE` and `-p MEMBER` choose dependencies: CI files are not theirs.
+    if opts.crates.is_empty() && opts.packages.is_empty() {
+        crate::change::ci::plan(ws, &triage, opts.ci_network, &opts.ci_versions, &mut plan)?;
+    }
     if !moves.is_empty() {
         moves.sort();
         moves.dedup();

@@ -20,6 +20,7 @@
 //! The commands that plan: [`fix`], `upgrade`, `allow`.
 
 pub(crate) mod allow;
+pub(crate) mod ci;
 pub(crate) mod deny;
 pub mod edit;
 pub mod fix;

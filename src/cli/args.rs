@@ -51,6 +51,15 @@ impl WorkspaceArgs {
         files
     }
 
+    /// Reads the CI files around the workspace unless `--no-ci` or
+    /// `[ci] scan = false` says not to.
+    pub(crate) fn read_ci(ws: &mut Workspace, policy: &Policy, no_ci: bool) -> Result<()> {
+        if !no_ci && policy.ci.scan {
+            ws.ci = Some(crate::ci::read(&ws.root)?);
+        }
+        Ok(())
+    }
+
     /// Reads the workspace and its policy.
     pub(crate) fn load(&self, ctx: &Context) -> Result<(Workspace, Policy)> {
         let ws = self.workspace(ctx)?;

@@ -22,6 +22,9 @@ pub(crate) struct CheckArgs {
     pub format: Format,
     #[command(flatten)]
     pub output: OutputArgs,
+    /// Do not read the CI files (workflows, Dockerfiles) around the workspace
+    #[arg(long)]
+    pub no_ci: bool,
     /// Also check every locked registry package against its registry
     /// (rules yanked, too-new, unvetted)
     #[arg(long)]
@@ -32,7 +35,8 @@ pub(crate) struct CheckArgs {
 }
 
 pub(crate) fn run(ctx: &Context, args: &CheckArgs) -> Result<Output> {
-    let (ws, policy) = args.workspace.load(ctx)?;
+    let (mut ws, policy) = args.workspace.load(ctx)?;
+    WorkspaceArgs::read_ci(&mut ws, &policy, args.no_ci)?;
     let levels = args.levels.levels();
     let report = if args.registry {
         let mut summary = crate::audit::finding::Summary::default();

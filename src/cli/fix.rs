@@ -30,13 +30,34 @@ pub(crate) struct FixArgs {
     pub format: Format,
     #[command(flatten)]
     pub output: OutputArgs,
+    /// Do not read the CI files (workflows, Dockerfiles) around the workspace
+    #[arg(long)]
+    pub no_ci: bool,
+    /// Also pin CI action refs to the commit their tag or branch points to
+    /// (network: `git ls-remote`)
+    #[arg(long, conflicts_with = "no_ci")]
+    pub ci: bool,
 }
 
 pub(crate) fn run(ctx: &Context, args: &FixArgs) -> Result<Output> {
-    let (ws, policy) = args.workspace.load(ctx)?;
+    let (mut ws, policy) = args.workspace.load(ctx)?;
+    WorkspaceArgs::read_ci(&mut ws, &policy, args.no_ci)?;
     let opts = fix::Options {
         crates: args.crates.clone(),
         packages: args.packages.clone(),
+        ci_network: args.ci,
+        ci_versions: if args.ci {
+            let mut sources = crate::registry::sources::Sources::load(ctx, &ws.root)?;
+            crate::change::ci::choose_versions(
+                &ws,
+                &policy,
+                &mut sources,
+                ctx.now,
+                ctx.progress.clone(),
+            )?
+        } else {
+            Default::default()
+        },
     };
     let plan = fix::plan(&ws, &policy, &args.levels.levels(), today(ctx.now), &opts)?;
     let frame = args.output.frame(ctx, &ws.root);

@@ -248,9 +248,23 @@ impl SourceRoot {
     }
 
     /// A workspace-relative path (a finding's `manifest`) made
-    /// repository-relative.
+    /// repository-relative; a CI file's `../` steps are taken
+    /// (`crates/app/` + `../../.github/…` is `.github/…`).
     pub(crate) fn path(&self, manifest: &str) -> String {
-        format!("{}{manifest}", self.prefix)
+        let joined = format!("{}{manifest}", self.prefix);
+        if !manifest.starts_with("../") {
+            return joined;
+        }
+        let mut parts: Vec<&str> = Vec::new();
+        for p in joined.split('/') {
+            match (p, parts.last()) {
+                ("..", Some(last)) if *last != ".." => {
+                    parts.pop();
+                }
+                _ => parts.push(p),
+            }
+        }
+        parts.join("/")
     }
 }
 
@@ -353,5 +367,20 @@ mod tests {
         assert_eq!(root.path("app/Cargo.toml"), "rust/ws/app/Cargo.toml");
         std::fs::create_dir(ws.join(".git")).unwrap();
         assert_eq!(SourceRoot::find(&ws).path("Cargo.toml"), "Cargo.toml");
+    }
+
+    #[test]
+    fn ci_paths_above_the_workspace_become_repository_relative() {
+        let root = SourceRoot {
+            dir: PathBuf::from("/r"),
+            prefix: "crates/app/".into(),
+            web: None,
+        };
+        assert_eq!(
+            root.path("../../.github/workflows/ci.yml"),
+            ".github/workflows/ci.yml"
+        );
+        assert_eq!(root.path("../Dockerfile"), "crates/Dockerfile");
+        assert_eq!(root.path("Cargo.toml"), "crates/app/Cargo.toml");
     }
 }

@@ -40,6 +40,9 @@ pub struct Workspace {
     pub toolchain: Toolchain,
     /// The lowest `rust-version` any member declares, if any does.
     pub rust_version: Option<semver::Version>,
+    /// The CI files around the workspace, when they were read
+    /// ([`crate::ci::read`]; `None` with `--no-ci` or `[ci] scan = false`).
+    pub ci: Option<crate::ci::Surface>,
 }
 
 /// Where a dependency is: its manifest's index in [`Workspace::manifests`]
@@ -167,6 +170,7 @@ impl Workspace {
             lockfile,
             toolchain,
             rust_version,
+            ci: None,
         })
     }
 

@@ -110,6 +110,12 @@ rules! {
     Unvetted = "unvetted", Deny,
         "A locked version of a direct dependency has not been vetted in pin.toml.",
         "Review the release and record it with `cargo pin allow <crate>@<version> --reason ...`.";
+    Downgrade = "downgrade", Warn,
+        "A change to Cargo.lock moves a package to a lower version (`cargo pin review`).",
+        "Check the downgrade is intended (a yanked or broken release), or relock the higher version.";
+    NewGitSource = "new-git-source", Warn,
+        "A change to Cargo.lock adds a git source, or moves a git source's commit (`cargo pin review`).",
+        "Review the repository's commits, or depend on a registry release instead.";
 }
 
 impl Rule {

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use support::pin;
 
 /// The subcommands of `cargo pin`, in the order `--help` lists them.
-const SUBCOMMANDS: [&str; 5] = ["check", "fix", "outdated", "allow", "upgrade"];
+const SUBCOMMANDS: [&str; 6] = ["check", "fix", "outdated", "allow", "upgrade", "review"];
 
 /// The subcommands `cargo-pin pin --help` lists (clap's own `help` left
 /// out): the first word of each line of its `Commands:` section.

@@ -16,6 +16,7 @@ pub(crate) mod check;
 pub(crate) mod fix;
 pub(crate) mod outdated;
 pub(crate) mod progress;
+pub(crate) mod review;
 pub(crate) mod upgrade;
 
 use std::ffi::OsString;
@@ -68,6 +69,10 @@ pub(crate) enum Command {
     /// Move pins to the newest vetted release that is old enough and fits
     /// the workspace's Rust, and update Cargo.lock through cargo.
     Upgrade(upgrade::UpgradeArgs),
+    /// Vet what a change does to Cargo.lock: every package it adds,
+    /// removes or moves (transitive included), and the gate on the
+    /// versions it introduces.
+    Review(review::ReviewArgs),
 }
 
 /// How a command ended, short of an error.
@@ -174,6 +179,7 @@ pub(crate) fn run(ctx: &Context, command: &Command) -> Result<Output> {
         Command::Outdated(args) => outdated::run(ctx, args),
         Command::Allow(args) => allow::run(ctx, args),
         Command::Upgrade(args) => upgrade::run(ctx, args),
+        Command::Review(args) => review::run(ctx, args),
     }
 }
 

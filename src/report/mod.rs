@@ -98,6 +98,7 @@ pub(crate) enum Subject<'a> {
         plan: &'a crate::change::upgrade::Plan,
         dry_run: bool,
     },
+    Review(&'a crate::audit::review::Review),
 }
 
 /// The formats of each command's report.
@@ -105,6 +106,7 @@ pub(crate) const CHECK_FORMATS: &[Format] = &Format::ALL;
 pub(crate) const FIX_FORMATS: &[Format] = &[Format::Human, Format::Json, Format::Markdown];
 pub(crate) const OUTDATED_FORMATS: &[Format] = &[Format::Human, Format::Json, Format::Markdown];
 pub(crate) const UPGRADE_FORMATS: &[Format] = &[Format::Human, Format::Json];
+pub(crate) const REVIEW_FORMATS: &[Format] = &Format::ALL;
 
 impl Subject<'_> {
     /// The formats this report has.
@@ -114,6 +116,7 @@ impl Subject<'_> {
             Subject::Fix { .. } => FIX_FORMATS,
             Subject::Outdated(_) => OUTDATED_FORMATS,
             Subject::Upgrade { .. } => UPGRADE_FORMATS,
+            Subject::Review(_) => REVIEW_FORMATS,
         }
     }
 }
@@ -164,6 +167,11 @@ pub(crate) fn render(subject: Subject<'_>, format: Format, frame: &Frame<'_>) ->
             t + &human::upgrade(plan, dry_run, style)
         }
         (Subject::Upgrade { plan, dry_run }, Format::Json) => json::upgrade(plan, dry_run),
+        (Subject::Review(r), Format::Human) => human::review(r, style),
+        (Subject::Review(r), Format::Json) => json::review(r),
+        (Subject::Review(r), Format::Markdown) => markdown::review(r, &frame.source),
+        (Subject::Review(r), Format::Sarif) => sarif::check(&review_findings(r), &frame.source),
+        (Subject::Review(r), Format::Github) => github::check(&review_findings(r), &frame.source),
         (subject, format) => bail!(
             "this command has no {} report (it has {})",
             format.name(),
@@ -175,6 +183,21 @@ pub(crate) fn render(subject: Subject<'_>, format: Format, frame: &Frame<'_>) ->
                 .join(", ")
         ),
     })
+}
+
+/// A review's findings in `check`'s shape, for the formats that report
+/// findings alone (SARIF, GitHub annotations).
+fn review_findings(r: &crate::audit::review::Review) -> Report {
+    Report {
+        findings: r.findings.clone(),
+        summary: crate::audit::finding::Summary {
+            deny: r.summary.deny,
+            warn: r.summary.warn,
+            exempted: r.summary.exempted,
+            allowed: r.summary.allowed,
+            ..Default::default()
+        },
+    }
 }
 
 /// How human output may look on this stream.

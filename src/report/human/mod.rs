@@ -5,11 +5,13 @@
 mod check;
 mod fix;
 mod outdated;
+mod review;
 mod upgrade;
 
 pub(crate) use check::check;
 pub(crate) use fix::fix;
 pub(crate) use outdated::outdated;
+pub(crate) use review::{ordered, pulled_in_by, review};
 pub(crate) use upgrade::upgrade;
 
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};

@@ -687,6 +687,28 @@ fn check_registry_requires_vetting_of_direct_dependencies_only() {
             ("unvetted", "cat", "0.1.1"),
         ])
     );
+    // "all": transitive packages too.
+    ws.write(
+        "pin.toml",
+        &policy.replace("require-vetted = true", "require-vetted = \"all\""),
+    );
+    let v = ws
+        .cmd()
+        .args([
+            "check",
+            "--registry",
+            "--format",
+            "json",
+            "-A",
+            "too-new",
+            "-A",
+            "yanked",
+        ])
+        .json(1);
+    assert!(
+        findings(&v).contains(&("unvetted".into(), "xy".into(), "1.0.0".into())),
+        "{v:#}"
+    );
 }
 
 #[test]

@@ -514,3 +514,48 @@ fn sarif_github_and_human_reports() {
         .stdout(1);
     assert!(std::fs::read_to_string(&out).unwrap().starts_with("## ❌"));
 }
+
+#[test]
+fn require_vetted_changed_judges_transitive_introduced_versions_too() {
+    let r = Repo::new();
+    // cat becomes a dependency of bravo only, and moves to 0.1.0.
+    r.edit(
+        "Cargo.lock",
+        " \"bravo\",\n \"cat\",\n \"q\",",
+        " \"bravo\",\n \"q\",",
+    );
+    r.edit(
+        "Cargo.lock",
+        "dependencies = [\n \"xy\",\n]",
+        "dependencies = [\n \"cat\",\n \"xy\",\n]",
+    );
+    r.relock("cat", "0.1.1", "0.1.0");
+    let unvetted = |setting: &str, code: i32| -> Vec<(String, String, String)> {
+        r.copy.write(
+            "pin.toml",
+            &format!("[registry]\nmin-release-age = \"7 days\"\nrequire-vetted = {setting}\n"),
+        );
+        let v = r
+            .cmd()
+            .args(["--base", "HEAD", "--format", "json"])
+            .json(code);
+        assert_eq!(
+            change(&v, "cat")["via"],
+            serde_json::json!(["app", "bravo"])
+        );
+        rules(&v)
+            .into_iter()
+            .filter(|(r, _, _)| r == "unvetted")
+            .collect()
+    };
+    assert_eq!(unvetted("true", 0), []);
+    assert_eq!(unvetted("\"direct\"", 0), []);
+    assert_eq!(
+        unvetted("\"changed\"", 1),
+        triples(&[("unvetted", "deny", "cat")])
+    );
+    assert_eq!(
+        unvetted("\"all\"", 1),
+        triples(&[("unvetted", "deny", "cat")])
+    );
+}

@@ -157,13 +157,15 @@ fn judge(
                         .vetted
                         .iter()
                         .find(|e| e.krate == c.package && e.versions.contains(v));
-                    if policy.require_vetted && c.direct && vetted.is_none() {
+                    if policy.vetting.introduced(c.direct) && vetted.is_none() {
                         raw.push(finding(
                             Rule::Unvetted,
                             v,
                             format!(
-                                "`{} {v}` is introduced as a direct dependency no reviewer vetted; `cargo pin allow {}@{v} --reason ...` records a review",
-                                c.package, c.package
+                                "`{} {v}` is introduced ({}) and no reviewer vetted it; `cargo pin allow {}@{v} --reason ...` records a review",
+                                c.package,
+                                if c.direct { "a direct dependency" } else { "a transitive dependency" },
+                                c.package
                             ),
                         ));
                     }

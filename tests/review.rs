@@ -333,11 +333,9 @@ fn head_rev_reads_both_sides_from_commits_and_ignores_the_working_tree() {
     assert_eq!(v["base"]["commit"], base.as_str());
 }
 
-#[test]
-fn the_base_defaults_to_the_ci_base_or_the_merge_base() {
-    let r = Repo::new();
-    let base = git(&r.root, &["rev-parse", "HEAD"]);
-    // A clone, as CI has it: origin/main and origin/HEAD.
+/// A clone of `r`, as CI has it (origin/main and origin/HEAD), on a branch
+/// `pr` whose one commit moves q from 0.5.0 to 0.6.0.
+fn pull_request(r: &Repo) -> PathBuf {
     let clone = r.copy.dir.path().join("clone");
     git(
         r.copy.dir.path(),
@@ -354,6 +352,59 @@ fn the_base_defaults_to_the_ci_base_or_the_merge_base() {
     )
     .unwrap();
     git(&clone, &["commit", "-qam", "bump q"]);
+    clone
+}
+
+#[test]
+fn the_readme_review_recipes_run() {
+    let readme = std::fs::read_to_string(support::repo().join("README.md")).unwrap();
+    let start = readme
+        .find("\n### Reviewing pull requests")
+        .expect("the recipes");
+    let section = &readme[start..];
+    let section = &section[..section.find("\n### pre-commit").expect("next section")];
+    let commands: Vec<&str> = section
+        .lines()
+        .filter_map(|l| l.find("cargo pin review ").map(|at| &l[at..]))
+        .filter(|c| !c.starts_with("cargo pin review` "))
+        .map(|c| c.split(['|', '#']).next().unwrap().trim())
+        .collect();
+    assert!(commands.len() >= 4, "{commands:#?}");
+    let r = Repo::new();
+    let base = git(&r.root, &["rev-parse", "HEAD"]);
+    let clone = pull_request(&r);
+    for (var, value) in [
+        ("GITHUB_BASE_REF", "main"),
+        ("CI_MERGE_REQUEST_DIFF_BASE_SHA", base.as_str()),
+    ] {
+        for command in &commands {
+            let args: Vec<&str> = command.split_whitespace().skip(2).collect();
+            let out = pin()
+                .current_dir(&clone)
+                .now(NOW)
+                .cache_dir(&r.cache)
+                .cargo_home(&r.home)
+                .env(var, value)
+                .args(&args)
+                .output(0);
+            assert!(
+                !out.stdout.is_empty() || args.contains(&"--output") || args.contains(&"github"),
+                "`{command}` printed nothing"
+            );
+        }
+    }
+    let md = std::fs::read_to_string(clone.join("review.md")).unwrap();
+    assert!(
+        md.starts_with("## ✅ cargo pin review: 1 package changed"),
+        "{md}"
+    );
+}
+
+#[test]
+fn the_base_defaults_to_the_ci_base_or_the_merge_base() {
+    let r = Repo::new();
+    let base = git(&r.root, &["rev-parse", "HEAD"]);
+    let clone = pull_request(&r);
     let run = |p: Pin| {
         p.current_dir(&clone)
             .now(NOW)

@@ -6,13 +6,14 @@
 //! There is one module per output format, each with one function per command
 //! that has that format:
 //!
-//! - [`human`]: tables for a terminal (`check`, `fix`, `outdated`, `upgrade`);
+//! - [`human`]: tables for a terminal (`check`, `fix`, `outdated`, `upgrade`,
+//!   `review`);
 //! - [`json`]: for scripts, schemas in `schema/` (`check`, `fix`, `outdated`,
-//!   `upgrade`);
+//!   `upgrade`, `review`);
 //! - [`markdown`]: a page for a reviewer, a pull-request comment or a CI job
-//!   summary (`check`, `fix`, `outdated`);
-//! - [`sarif`]: code scanning (`check`);
-//! - [`github`]: GitHub Actions annotations (`check`).
+//!   summary (`check`, `fix`, `outdated`, `review`);
+//! - [`sarif`]: code scanning (`check`, and `review`'s findings);
+//! - [`github`]: GitHub Actions annotations (`check`, and `review`'s findings).
 //!
 //! Markdown, SARIF and GitHub reports are for the people who act on findings
 //! without running the tool, and name files relative to the repository

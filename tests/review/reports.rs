@@ -114,3 +114,30 @@ fn sarif_github_and_human_reports() {
         .stdout(1);
     assert!(std::fs::read_to_string(&out).unwrap().starts_with("## ❌"));
 }
+
+#[test]
+fn snapshots_of_every_format() {
+    let r = Repo::new();
+    r.gate_changes();
+    // The base commit holds the server's port (in .cargo/config.toml), so
+    // its id changes from run to run.
+    let base = git(&r.root, &["rev-parse", "HEAD"]);
+    for (format, file) in [
+        ("human", "review-gate.txt"),
+        ("json", "review-gate.json"),
+        ("markdown", "review-gate.md"),
+        ("github", "review-gate.github.txt"),
+        ("sarif", "review-gate.sarif"),
+    ] {
+        let out = r
+            .cmd()
+            .args(["--base", "HEAD", "--format", format])
+            .stdout(1)
+            .replace(&base, "[COMMIT]")
+            .replace(&base[..12], "[SHORT]");
+        support::assert_in_versioned(&r.root).eq(
+            out,
+            snapbox::Data::read_from(&support::repo().join("tests/snapshots").join(file), None),
+        );
+    }
+}

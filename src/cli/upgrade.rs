@@ -7,9 +7,11 @@ use clap::Args;
 use super::args::{OutputArgs, RegistryArgs, WorkspaceArgs, format_parser};
 use super::{Output, Status};
 use crate::Context;
+use crate::audit::review::diff::diff;
 use crate::change::upgrade;
 use crate::registry::sources::Sources;
 use crate::report::{self, Format, Subject};
+use crate::workspace::lockfile::Lockfile;
 
 #[derive(Debug, Args)]
 pub(crate) struct UpgradeArgs {
@@ -51,6 +53,15 @@ pub(crate) fn run(ctx: &Context, args: &UpgradeArgs) -> Result<Output> {
         plan: &plan,
         dry_run: args.dry_run,
     };
-    let text = report::render(subject, args.format, &frame)?;
+    let mut text = report::render(subject, args.format, &frame)?;
+    // What cargo moved, planned or not: the same lockfile diff as `review`.
+    if !args.dry_run
+        && args.format == Format::Human
+        && !plan.moves.is_empty()
+        && let Some(old) = &ws.lockfile
+    {
+        let new = Lockfile::read(&ws.root.join("Cargo.lock"))?;
+        text.push_str(&report::human::lock_changes(&diff(old, &new)));
+    }
     Output::report(text, args.output.file(), Status::Ok)
 }

@@ -11,7 +11,7 @@ mod upgrade;
 pub(crate) use check::check;
 pub(crate) use fix::fix;
 pub(crate) use outdated::outdated;
-pub(crate) use review::{ordered, pulled_in_by, review};
+pub(crate) use review::{lock_changes, ordered, pulled_in_by, review};
 pub(crate) use upgrade::upgrade;
 
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};

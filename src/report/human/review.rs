@@ -139,3 +139,27 @@ fn introduced(c: &Reviewed) -> String {
         parts.join("; ")
     }
 }
+
+/// What a relock changed in Cargo.lock, one line per package, so moves
+/// cargo made beside the planned ones are visible (`upgrade`).
+pub(crate) fn lock_changes(changes: &[crate::audit::review::diff::Change]) -> String {
+    if changes.is_empty() {
+        return "Cargo.lock: nothing moved\n".into();
+    }
+    let mut out = format!("Cargo.lock: {} moved\n", plural(changes.len(), "package"));
+    for c in changes {
+        let how = if c.direct {
+            "direct".to_string()
+        } else {
+            format!("via {}", c.via.join(" → "))
+        };
+        out.push_str(&format!(
+            "  {} {} {} → {} ({how})\n",
+            c.kind.as_str(),
+            c.package,
+            versions(&c.from),
+            versions(&c.to)
+        ));
+    }
+    out
+}

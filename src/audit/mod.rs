@@ -7,5 +7,5 @@ pub(crate) mod outdated;
 pub mod policy;
 pub(crate) mod registry_check;
 pub(crate) mod release;
-pub(crate) mod review;
+pub mod review;
 pub mod rule;

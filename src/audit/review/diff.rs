@@ -13,7 +13,7 @@ use crate::workspace::lockfile::{Lockfile, Package, Source};
 /// What happened to a package between base and head.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub(crate) enum Kind {
+pub enum Kind {
     /// New on the head side (or another version of it was added).
     Added,
     /// Gone on the head side (or one of its versions was).
@@ -28,7 +28,7 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
-    pub(crate) fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Kind::Added => "added",
             Kind::Removed => "removed",
@@ -41,7 +41,7 @@ impl Kind {
 
 /// One package that differs.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Change {
+pub struct Change {
     pub package: String,
     /// The source on the head side (the base side's for a removal); `None`
     /// for workspace and path packages.
@@ -107,8 +107,8 @@ struct Graph {
     /// `parent[i]`: the package that pulls `i` in; `None` for roots and
     /// for what nothing reaches.
     parent: Vec<Option<usize>>,
-    /// Local packages: workspace members and path dependencies.
-    root: Vec<bool>,
+    /// Some local package (a workspace member or path dependency) lists it.
+    direct: Vec<bool>,
 }
 
 impl Graph {
@@ -124,6 +124,7 @@ impl Graph {
             .map(|p| p.source == Source::Local)
             .collect();
         let mut parent = vec![None; n];
+        let mut direct = vec![false; n];
         let mut seen = root.clone();
         let mut queue: VecDeque<usize> = (0..n).filter(|&i| root[i]).collect();
         while let Some(i) = queue.pop_front() {
@@ -131,6 +132,9 @@ impl Graph {
                 let Some(j) = resolve(&lock.packages, &by_name, entry) else {
                     continue;
                 };
+                if root[i] {
+                    direct[j] = true;
+                }
                 if !seen[j] {
                     seen[j] = true;
                     parent[j] = Some(i);
@@ -138,17 +142,13 @@ impl Graph {
                 }
             }
         }
-        Graph { parent, root }
+        Graph { parent, direct }
     }
 
     /// Does a workspace package depend on any of `ids` directly, and one
     /// path to the first reachable of them.
     fn via(&self, lock: &Lockfile, ids: &[usize]) -> (bool, Vec<String>) {
-        let direct = ids.iter().any(|&i| {
-            lock.packages.iter().enumerate().any(|(k, p)| {
-                self.root[k] && p.dependencies.iter().any(|d| names(d, &lock.packages[i]))
-            })
-        });
+        let direct = ids.iter().any(|&i| self.direct[i]);
         let mut best: Option<Vec<String>> = None;
         for &i in ids {
             let mut path = Vec::new();
@@ -190,19 +190,6 @@ fn resolve(
     })
 }
 
-/// Does a dependency entry name package `p` (by name and, when given,
-/// version)?
-fn names(entry: &str, p: &Package) -> bool {
-    let mut parts = entry.splitn(3, ' ');
-    if parts.next() != Some(p.name.as_str()) {
-        return false;
-    }
-    match parts.next() {
-        None => true,
-        Some(v) => Version::parse(v).is_ok_and(|v| v == p.version),
-    }
-}
-
 fn versions(lock: &Lockfile, ids: &[usize]) -> BTreeSet<Version> {
     ids.iter()
         .map(|&i| lock.packages[i].version.clone())
@@ -224,7 +211,7 @@ fn shown_source(s: &Source) -> Option<Source> {
 
 /// Every package that differs between `base` and `head`, sorted by name
 /// then source.
-pub(crate) fn diff(base: &Lockfile, head: &Lockfile) -> Vec<Change> {
+pub fn diff(base: &Lockfile, head: &Lockfile) -> Vec<Change> {
     let b = Side::new(base);
     let h = Side::new(head);
     let mut out = Vec::new();
@@ -298,10 +285,7 @@ pub(crate) fn diff(base: &Lockfile, head: &Lockfile) -> Vec<Change> {
             line: Some(first.line),
         });
     }
-    out.sort_by(|a, b| {
-        (&a.package, a.source.as_ref().map(source_key))
-            .cmp(&(&b.package, b.source.as_ref().map(source_key)))
-    });
+    out.sort_by_cached_key(|c| (c.package.clone(), c.source.as_ref().map(source_key)));
     out
 }
 

@@ -3,13 +3,13 @@
 //! on the base side is never judged, so an unrelated pull request never
 //! fails for it.
 //!
-//! - [`diff`]: the lockfile diff, pure;
+//! - [`diff`]: the lockfile diff, pure (public for the benchmark);
 //! - [`git`]: reading a revision's files from git objects;
 //! - [`sides`]: the base and head sides, read;
 //! - [`gate`]: the introduced versions judged through the registry, and the
 //!   rules on what changed.
 
-pub(crate) mod diff;
+pub mod diff;
 pub(crate) mod gate;
 pub(crate) mod git;
 pub(crate) mod sides;

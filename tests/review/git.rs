@@ -153,3 +153,39 @@ fn outside_git_is_a_clear_error() {
         .stderr(2);
     assert!(err.contains("not in a git repository"), "{err}");
 }
+
+#[test]
+fn a_workspace_below_the_repository_root() {
+    let c = Copy::at("registry-basic", "rust/ws");
+    let repo = c.dir.path();
+    git(repo, &["init", "-q"]);
+    git(repo, &["add", "-A"]);
+    git(repo, &["commit", "-qm", "base"]);
+    let lock = c.read("Cargo.lock");
+    c.write(
+        "Cargo.lock",
+        &lock.replacen(
+            &format!("name = \"xy\"\nversion = \"1.0.0\"\nsource = \"{IO}\""),
+            &format!(
+                "name = \"xy\"\nversion = \"1.0.0\"\nsource = \"git+https://github.com/o/xy#{COMMIT_A}\""
+            ),
+            1,
+        ),
+    );
+    // Only a git source changed: no registry is asked.
+    let v = pin()
+        .current_dir(c.root())
+        .args(["review", "--base", "HEAD", "--format", "json"])
+        .json(0);
+    assert_eq!(rules(&v), triples(&[("new-git-source", "warn", "xy")]));
+    assert_eq!(v["findings"][0]["manifest"], "Cargo.lock");
+    // Reports for GitHub name the file from the repository's root.
+    let gh = pin()
+        .current_dir(c.root())
+        .args(["review", "--base", "HEAD", "--format", "github"])
+        .stdout(0);
+    assert!(
+        gh.starts_with("::warning file=rust/ws/Cargo.lock,line="),
+        "{gh}"
+    );
+}

@@ -98,6 +98,12 @@ pub struct Context {
     pub github_blob: Option<String>,
     /// Where long registry reads report progress.
     pub progress: Arc<dyn Progress>,
+    /// `GITHUB_BASE_REF`: a GitHub pull request's base branch, `review`'s
+    /// default base (`origin/<it>`).
+    pub github_base_ref: Option<String>,
+    /// `CI_MERGE_REQUEST_DIFF_BASE_SHA`: a GitLab merge request's base
+    /// commit, `review`'s default base when `GITHUB_BASE_REF` is unset.
+    pub merge_request_base_sha: Option<String>,
 }
 
 impl std::fmt::Debug for Context {
@@ -158,6 +164,10 @@ impl Context {
             github_blob,
             cwd: host.cwd,
             progress,
+            github_base_ref: vars.non_empty("GITHUB_BASE_REF").map(str::to_string),
+            merge_request_base_sha: vars
+                .non_empty("CI_MERGE_REQUEST_DIFF_BASE_SHA")
+                .map(str::to_string),
         })
     }
 }
@@ -254,6 +264,16 @@ mod tests {
         let c = ctx(&[], false);
         assert_eq!(c.cache_dir, Some(PathBuf::from("/home/u/.cache/cargo-pin")));
         assert_eq!(c.github_blob, None);
+        assert_eq!(c.github_base_ref, None);
+        let c = ctx(
+            &[
+                ("GITHUB_BASE_REF", "main"),
+                ("CI_MERGE_REQUEST_DIFF_BASE_SHA", "abc123"),
+            ],
+            false,
+        );
+        assert_eq!(c.github_base_ref.as_deref(), Some("main"));
+        assert_eq!(c.merge_request_base_sha.as_deref(), Some("abc123"));
         let c = ctx(
             &[
                 ("CARGO_PIN_CACHE_DIR", "/c"),

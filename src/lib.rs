@@ -10,7 +10,7 @@
 //! | [`cli`](crate::main_with_args) | the edge: arguments, the [`Context`] read once from the process, one module per command (`run(&Context, &Args) -> Result<Output>`), printing, exit codes | `cli/mod.rs` |
 //! | `context` | the clock and the environment, as data | [`Context`] |
 //! | [`workspace`] | reading what is on disk: members via `cargo metadata --no-deps`, manifests with byte spans, Cargo.lock, the toolchain file, requirements, which lock entry a dependency resolves to | [`workspace::Workspace`] |
-//! | [`audit`] | judging: the rules and their ids ([`audit::rule`]), `pin.toml` ([`audit::policy`]), findings, `check`'s rules, `check --registry`, release statuses, `outdated` | [`audit::check`] |
+//! | [`audit`] | judging: the rules and their ids ([`audit::rule`]), `pin.toml` ([`audit::policy`]), findings, `check`'s rules, `check --registry`, release statuses, `outdated`, `review` (the lockfile diff and its gate) | [`audit::check`] |
 //! | [`ci`] | reading the CI surface around the workspace: workflows, composite actions, `.gitlab-ci.yml`, Dockerfiles, into sites with byte spans (one module per kind of file) | [`ci::read`] |
 //! | [`change`] | changing files: byte-exact edits, verification, the workspace lock, the all-or-none write (signals held off), cargo's relock, and the planners `fix`, `upgrade`, `allow` | `change/mod.rs` |
 //! | [`registry`] | the registry: cargo's configuration ([`registry::config`]), which registry serves what, the sparse-index HTTP client, the cache, index parsing | [`registry::fetch`] |

@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use support::pin;
 
 /// The subcommands of `cargo pin`, in the order `--help` lists them.
-const SUBCOMMANDS: [&str; 7] = [
-    "check", "fix", "outdated", "allow", "upgrade", "deny", "rollback",
+const SUBCOMMANDS: [&str; 8] = [
+    "check", "fix", "outdated", "allow", "upgrade", "deny", "rollback", "review",
 ];
 
 /// The subcommands `cargo-pin pin --help` lists (clap's own `help` left

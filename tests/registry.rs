@@ -624,6 +624,28 @@ fn check_registry_requires_vetting_of_direct_dependencies_only() {
             ("unvetted", "cat", "0.1.1"),
         ])
     );
+    // "all": transitive packages too.
+    ws.write(
+        "pin.toml",
+        &policy.replace("require-vetted = true", "require-vetted = \"all\""),
+    );
+    let v = ws
+        .cmd()
+        .args([
+            "check",
+            "--registry",
+            "--format",
+            "json",
+            "-A",
+            "too-new",
+            "-A",
+            "yanked",
+        ])
+        .json(1);
+    assert!(
+        findings(&v).contains(&("unvetted".into(), "xy".into(), "1.0.0".into())),
+        "{v:#}"
+    );
 }
 
 #[test]
@@ -735,7 +757,12 @@ fn allow_then_upgrade_moves_pin_and_lock_to_the_vetted_release_only() {
     ws.cmd()
         .args(["allow", "alpha@1.2.0", "--reason", "read the diff"])
         .success();
-    ws.cmd().args(["upgrade", "alpha"]).success();
+    let out = ws.cmd().args(["upgrade", "alpha"]).stdout(0);
+    // The lockfile diff of what cargo moved, as `review` computes it.
+    assert!(
+        out.contains("Cargo.lock: 1 package moved\n  upgraded alpha 1.1.0 → 1.2.0 (direct)\n"),
+        "{out}"
+    );
     assert!(ws.read("app/Cargo.toml").contains("alpha = \"=1.2.0\"\n"));
     assert!(
         ws.read("tool/Cargo.toml")

@@ -10,5 +10,6 @@ pub(crate) mod outdated;
 pub mod policy;
 pub(crate) mod registry_check;
 pub(crate) mod release;
+pub mod review;
 pub mod rule;
 pub(crate) mod vet;

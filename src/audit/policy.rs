@@ -28,10 +28,13 @@ pub struct Policy {
     pub exemptions: Vec<Exemption>,
     /// The cooldown, when the policy sets one.
     pub min_release_age: Option<jiff::SignedDuration>,
+    /// `require-vetted` set to anything but `false`.
     pub require_vetted: bool,
     /// `[registry] require-publish-time`: a release whose registry gives
     /// no publish time counts as too new (fail closed). Off by default.
     pub require_publish_time: bool,
+    /// `require-vetted`: which versions must be vetted.
+    pub vetting: RequireVetted,
     pub vetted: Vec<Vetted>,
     pub denied: Vec<Denied>,
     /// `extends`: the policies this one builds on, as written (see
@@ -105,6 +108,42 @@ pub struct CiPolicy {
 impl Default for CiPolicy {
     fn default() -> CiPolicy {
         CiPolicy { scan: true }
+    }
+}
+
+/// `require-vetted` in `[registry]`: which versions need a `[[vetted]]`
+/// entry (rule `unvetted`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RequireVetted {
+    /// `false` (the default): none.
+    #[default]
+    No,
+    /// `"direct"` (or `true`): versions of direct dependencies.
+    Direct,
+    /// `"changed"`: every version a change introduces, transitive
+    /// included (`review`); direct dependencies elsewhere.
+    Changed,
+    /// `"all"`: every locked version, transitive included.
+    All,
+}
+
+impl RequireVetted {
+    /// Must a locked version be vetted, outside a review?
+    pub fn locked(self, direct: bool) -> bool {
+        match self {
+            RequireVetted::No => false,
+            RequireVetted::Direct | RequireVetted::Changed => direct,
+            RequireVetted::All => true,
+        }
+    }
+
+    /// Must a version a change introduces be vetted (`review`)?
+    pub fn introduced(self, direct: bool) -> bool {
+        match self {
+            RequireVetted::No => false,
+            RequireVetted::Direct => direct,
+            RequireVetted::Changed | RequireVetted::All => true,
+        }
     }
 }
 
@@ -205,9 +244,8 @@ struct RawExempt {
 struct RawRegistry {
     min_release_age: Option<Spanned<String>>,
     #[serde(default)]
-    require_vetted: bool,
-    #[serde(default)]
     require_publish_time: bool,
+    require_vetted: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Deserialize)]
@@ -327,8 +365,8 @@ impl Policy {
             .registry
             .as_ref()
             .is_some_and(|r| r.require_publish_time);
-        let (min_release_age, require_vetted) = match raw.registry {
-            None => (None, false),
+        let (min_release_age, vetting) = match raw.registry {
+            None => (None, RequireVetted::No),
             Some(r) => {
                 let age = match r.min_release_age {
                     None => None,
@@ -336,7 +374,23 @@ impl Policy {
                         anyhow!("{}: [registry] min-release-age: {e}", at(s.span()))
                     })?),
                 };
-                (age, r.require_vetted)
+                let vetting = match r.require_vetted {
+                    None => RequireVetted::No,
+                    Some(v) => match v.get_ref() {
+                        toml::Value::Boolean(false) => RequireVetted::No,
+                        toml::Value::Boolean(true) => RequireVetted::Direct,
+                        toml::Value::String(s) if s == "direct" => RequireVetted::Direct,
+                        toml::Value::String(s) if s == "changed" => RequireVetted::Changed,
+                        toml::Value::String(s) if s == "all" => RequireVetted::All,
+                        other => {
+                            return Err(anyhow!(
+                                "{}: [registry] require-vetted = {other}: expected \"direct\", \"changed\", \"all\", true or false",
+                                at(v.span())
+                            ));
+                        }
+                    },
+                };
+                (age, vetting)
             }
         };
 
@@ -450,8 +504,9 @@ impl Policy {
             levels,
             exemptions,
             min_release_age,
-            require_vetted,
             require_publish_time,
+            require_vetted: vetting != RequireVetted::No,
+            vetting,
             vetted,
             denied,
             ci: CiPolicy {
@@ -565,6 +620,36 @@ pub fn parse_age(s: &str) -> Result<jiff::SignedDuration, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn require_vetted_values() {
+        let parse =
+            |v: &str| Policy::parse("pin.toml", &format!("[registry]\nrequire-vetted = {v}\n"));
+        for (v, want) in [
+            ("false", RequireVetted::No),
+            ("true", RequireVetted::Direct),
+            ("\"direct\"", RequireVetted::Direct),
+            ("\"changed\"", RequireVetted::Changed),
+            ("\"all\"", RequireVetted::All),
+        ] {
+            let p = parse(v).unwrap();
+            assert_eq!(p.vetting, want, "{v}");
+            assert_eq!(p.require_vetted, want != RequireVetted::No, "{v}");
+        }
+        assert_eq!(Policy::default().vetting, RequireVetted::No);
+        let e = parse("\"some\"").unwrap_err().to_string();
+        assert!(
+            e.starts_with("pin.toml:2: [registry] require-vetted"),
+            "{e}"
+        );
+        assert!(e.contains("\"changed\""), "{e}");
+        // Who must be vetted, in a review and outside one.
+        use RequireVetted as R;
+        assert!(!R::No.locked(true) && !R::No.introduced(true));
+        assert!(R::Direct.locked(true) && !R::Direct.locked(false) && !R::Direct.introduced(false));
+        assert!(R::Changed.introduced(false) && !R::Changed.locked(false));
+        assert!(R::All.locked(false) && R::All.introduced(false));
+    }
 
     #[test]
     fn full_policy() {

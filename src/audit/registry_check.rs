@@ -1,8 +1,9 @@
 //! `cargo pin check --registry`: the registry rules, over every registry
 //! package in Cargo.lock, direct or transitive. `yanked`: the locked
 //! version was yanked. `too-new`: it is younger than the cooldown.
-//! `unvetted` (only with `require-vetted = true`): a direct dependency's
-//! locked version no reviewer vetted.
+//! `unvetted` (only with `require-vetted`): a locked version no reviewer
+//! vetted, of a direct dependency (`true`, `"direct"`, `"changed"`) or of
+//! any package (`"all"`).
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -106,14 +107,17 @@ pub(crate) fn run(
             };
             out.push(finding(Rule::TooNew, message));
         }
-        if policy.require_vetted
-            && direct.contains(p.name.as_str())
-            && !policy.is_vetted(&p.name, &p.version)
-        {
+        let is_direct = direct.contains(p.name.as_str());
+        if policy.vetting.locked(is_direct) && !policy.is_vetted(&p.name, &p.version) {
+            let what = if is_direct {
+                "a direct dependency"
+            } else {
+                "a transitive dependency"
+            };
             out.push(finding(
                 Rule::Unvetted,
                 format!(
-                    "`{} {}` is a direct dependency no reviewer vetted; `cargo pin allow {}@{} --reason ...` records a review",
+                    "`{} {}` is {what} no reviewer vetted; `cargo pin allow {}@{} --reason ...` records a review",
                     p.name, p.version, p.name, p.version
                 ),
             ));

@@ -125,6 +125,12 @@ rules! {
     ContainerImage = "container-image", Warn,
         "A container image with no tag, `:latest`, or no `@sha256:` digest can change under the same name.",
         "Pin the image by digest: `IMAGE:TAG@sha256:<digest>`.";
+    Downgrade = "downgrade", Warn,
+        "A change to Cargo.lock moves a package to a lower version (`cargo pin review`).",
+        "Check the downgrade is intended (a yanked or broken release), or relock the higher version.";
+    NewGitSource = "new-git-source", Warn,
+        "A change to Cargo.lock adds a git source, or moves a git source's commit (`cargo pin review`).",
+        "Review the repository's commits, or depend on a registry release instead.";
 }
 
 impl Rule {

@@ -17,6 +17,7 @@ pub(crate) mod deny;
 pub(crate) mod fix;
 pub(crate) mod outdated;
 pub(crate) mod progress;
+pub(crate) mod review;
 pub(crate) mod rollback;
 pub(crate) mod upgrade;
 
@@ -76,6 +77,10 @@ pub(crate) enum Command {
     /// Move every locked version of a crate that is denied or yanked back to
     /// the newest lower acceptable release, pins and Cargo.lock together.
     Rollback(rollback::RollbackArgs),
+    /// Vet what a change does to Cargo.lock: every package it adds,
+    /// removes or moves (transitive included), and the gate on the
+    /// versions it introduces.
+    Review(review::ReviewArgs),
 }
 
 /// How a command ended, short of an error.
@@ -201,6 +206,7 @@ pub(crate) fn run(ctx: &Context, command: &Command) -> Result<Output> {
         Command::Upgrade(args) => upgrade::run(ctx, args),
         Command::Deny(args) => deny::run(ctx, args),
         Command::Rollback(args) => rollback::run(ctx, args),
+        Command::Review(args) => review::run(ctx, args),
     }
 }
 

@@ -7,9 +7,11 @@ use clap::Args;
 use super::args::{OutputArgs, RegistryArgs, WorkspaceArgs, format_parser};
 use super::{Output, Status};
 use crate::Context;
+use crate::audit::review::diff::diff;
 use crate::change::upgrade;
 use crate::registry::sources::Sources;
 use crate::report::{self, Format, Subject};
+use crate::workspace::lockfile::Lockfile;
 
 #[derive(Debug, Args)]
 pub(crate) struct UpgradeArgs {
@@ -73,6 +75,16 @@ pub(crate) fn run(ctx: &Context, args: &UpgradeArgs) -> Result<Output> {
         }
         None => {
             upgrade::apply(&ws, &ctx.cargo, &plan, offline, None)?;
+            // What cargo moved, planned or not: the same lockfile diff as
+            // `review` (on stdout; a report file was made ready before).
+            let mut text = text;
+            if args.format == Format::Human
+                && !plan.moves.is_empty()
+                && let Some(old) = &ws.lockfile
+            {
+                let new = Lockfile::read(&ws.root.join("Cargo.lock"))?;
+                text.push_str(&report::human::lock_changes(&diff(old, &new)));
+            }
             Ok(Output::stdout(text, Status::Ok))
         }
     }

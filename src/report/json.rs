@@ -122,3 +122,65 @@ pub(crate) fn to_string<T: Serialize>(value: &T) -> String {
     s.push('\n');
     s
 }
+
+#[derive(Serialize)]
+struct ReviewJson<'a> {
+    schema_version: u32,
+    base: &'a crate::audit::review::Rev,
+    head: &'a crate::audit::review::Rev,
+    changes: Vec<ReviewChange<'a>>,
+    findings: &'a [crate::audit::finding::Finding],
+    summary: &'a crate::audit::review::Summary,
+}
+
+#[derive(Serialize)]
+struct ReviewChange<'a> {
+    package: &'a str,
+    source: Option<&'a str>,
+    from_source: Option<&'a str>,
+    kind: crate::audit::review::diff::Kind,
+    from: Vec<String>,
+    to: Vec<String>,
+    direct: bool,
+    via: &'a [String],
+    line: Option<usize>,
+    introduced: &'a [crate::audit::review::Introduced],
+}
+
+/// A lockfile source as Cargo.lock writes it; `None` for local packages.
+fn lock_source(s: &crate::workspace::lockfile::Source) -> Option<&str> {
+    use crate::workspace::lockfile::Source;
+    match s {
+        Source::Registry(r) | Source::Other(r) => Some(r),
+        Source::Git(g) => Some(&g.raw),
+        Source::Local => None,
+    }
+}
+
+/// `review --format json`.
+pub(crate) fn review(r: &crate::audit::review::Review) -> String {
+    let strings = |vs: &[semver::Version]| vs.iter().map(ToString::to_string).collect();
+    to_string(&ReviewJson {
+        schema_version: SCHEMA_VERSION,
+        base: &r.base,
+        head: &r.head,
+        changes: r
+            .changes
+            .iter()
+            .map(|c| ReviewChange {
+                package: &c.change.package,
+                source: c.change.source.as_ref().and_then(lock_source),
+                from_source: c.change.from_source.as_ref().and_then(lock_source),
+                kind: c.change.kind,
+                from: strings(&c.change.from),
+                to: strings(&c.change.to),
+                direct: c.change.direct,
+                via: &c.change.via,
+                line: c.change.line,
+                introduced: &c.introduced,
+            })
+            .collect(),
+        findings: &r.findings,
+        summary: &r.summary,
+    })
+}

@@ -6,13 +6,14 @@
 //! There is one module per output format, each with one function per command
 //! that has that format:
 //!
-//! - [`human`]: tables for a terminal (`check`, `fix`, `outdated`, `upgrade`);
+//! - [`human`]: tables for a terminal (`check`, `fix`, `outdated`, `upgrade`,
+//!   `review`);
 //! - [`json`]: for scripts, schemas in `schema/` (`check`, `fix`, `outdated`,
-//!   `upgrade`);
+//!   `upgrade`, `review`);
 //! - [`markdown`]: a page for a reviewer, a pull-request comment or a CI job
-//!   summary (`check`, `fix`, `outdated`);
-//! - [`sarif`]: code scanning (`check`);
-//! - [`github`]: GitHub Actions annotations (`check`).
+//!   summary (`check`, `fix`, `outdated`, `review`);
+//! - [`sarif`]: code scanning (`check`, and `review`'s findings);
+//! - [`github`]: GitHub Actions annotations (`check`, and `review`'s findings).
 //!
 //! Markdown, SARIF and GitHub reports are for the people who act on findings
 //! without running the tool, and name files relative to the repository
@@ -102,6 +103,7 @@ pub(crate) enum Subject<'a> {
         plan: &'a crate::change::rollback::Plan,
         dry_run: bool,
     },
+    Review(&'a crate::audit::review::Review),
 }
 
 /// The formats of each command's report.
@@ -110,6 +112,7 @@ pub(crate) const FIX_FORMATS: &[Format] = &[Format::Human, Format::Json, Format:
 pub(crate) const OUTDATED_FORMATS: &[Format] = &[Format::Human, Format::Json, Format::Markdown];
 pub(crate) const UPGRADE_FORMATS: &[Format] = &[Format::Human, Format::Json];
 pub(crate) const ROLLBACK_FORMATS: &[Format] = &[Format::Human, Format::Json];
+pub(crate) const REVIEW_FORMATS: &[Format] = &Format::ALL;
 
 impl Subject<'_> {
     /// The formats this report has.
@@ -120,6 +123,7 @@ impl Subject<'_> {
             Subject::Outdated(_) => OUTDATED_FORMATS,
             Subject::Upgrade { .. } => UPGRADE_FORMATS,
             Subject::Rollback { .. } => ROLLBACK_FORMATS,
+            Subject::Review(_) => REVIEW_FORMATS,
         }
     }
 }
@@ -181,6 +185,11 @@ pub(crate) fn render(subject: Subject<'_>, format: Format, frame: &Frame<'_>) ->
             t + &human::rollback(plan, dry_run, style)
         }
         (Subject::Rollback { plan, dry_run }, Format::Json) => json::rollback(plan, dry_run),
+        (Subject::Review(r), Format::Human) => human::review(r, style),
+        (Subject::Review(r), Format::Json) => json::review(r),
+        (Subject::Review(r), Format::Markdown) => markdown::review(r, &frame.source),
+        (Subject::Review(r), Format::Sarif) => sarif::check(&review_findings(r), &frame.source),
+        (Subject::Review(r), Format::Github) => github::check(&review_findings(r), &frame.source),
         (subject, format) => bail!(
             "this command has no {} report (it has {})",
             format.name(),
@@ -192,6 +201,21 @@ pub(crate) fn render(subject: Subject<'_>, format: Format, frame: &Frame<'_>) ->
                 .join(", ")
         ),
     })
+}
+
+/// A review's findings in `check`'s shape, for the formats that report
+/// findings alone (SARIF, GitHub annotations).
+fn review_findings(r: &crate::audit::review::Review) -> Report {
+    Report {
+        findings: r.findings.clone(),
+        summary: crate::audit::finding::Summary {
+            deny: r.summary.deny,
+            warn: r.summary.warn,
+            exempted: r.summary.exempted,
+            allowed: r.summary.allowed,
+            ..Default::default()
+        },
+    }
 }
 
 /// How human output may look on this stream.

@@ -5,12 +5,14 @@
 mod check;
 mod fix;
 mod outdated;
+mod review;
 mod rollback;
 mod upgrade;
 
 pub(crate) use check::check;
 pub(crate) use fix::fix;
 pub(crate) use outdated::outdated;
+pub(crate) use review::{lock_changes, ordered, pulled_in_by, review};
 pub(crate) use rollback::rollback;
 pub(crate) use upgrade::upgrade;
 

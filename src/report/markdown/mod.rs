@@ -12,10 +12,12 @@
 mod check;
 mod fix;
 mod outdated;
+mod review;
 
 pub(crate) use check::check;
 pub(crate) use fix::fix;
 pub(crate) use outdated::outdated;
+pub(crate) use review::review;
 
 use std::fmt;
 

@@ -535,6 +535,30 @@ fn registry_faults_end_in_bounded_time_with_exit_2() {
 }
 
 #[test]
+fn a_dripping_registry_fails_on_cargos_low_speed_limit() {
+    let ws = Ws::new("registry-basic");
+    ws.server.fault("/", Fault::Drip);
+    let start = Instant::now();
+    let out = ws
+        .cmd()
+        .env("CARGO_HTTP_TIMEOUT", "1")
+        .env("CARGO_NET_RETRY", "1")
+        .env("CARGO_HTTP_LOW_SPEED_LIMIT", "500")
+        .arg("outdated")
+        .output(2);
+    let took = start.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(took < Duration::from_secs(15), "{took:?}");
+    assert!(
+        stderr.contains("slower than 500 bytes/s for 1s (http.low-speed-limit"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches(&ws.server.url()).count(), 1, "{stderr}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
 fn check_without_registry_stays_offline() {
     let ws = Ws::new("registry-basic");
     ws.cmd().arg("check").code(1);

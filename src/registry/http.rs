@@ -8,8 +8,9 @@
 //! the registry. A token is only ever put in a header marked sensitive and
 //! never formatted into a message.
 
-use std::sync::Arc;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow};
@@ -44,8 +45,38 @@ pub(super) struct Client {
     inner: reqwest::Client,
     retry: u32,
     timeout: Duration,
+    low_speed_limit: u32,
     pace: Arc<Pace>,
+    /// Per `host:port`: timeouts in a row, and why it was given up on.
+    hosts: Arc<Mutex<HashMap<String, Host>>>,
 }
+
+#[derive(Debug, Default)]
+struct Host {
+    timeouts: u32,
+    down: Option<String>,
+}
+
+/// A request that failed because its host timed out (`tried`: this very
+/// request), or was not sent because the host had already timed out.
+#[derive(Debug)]
+pub(super) struct HostDown {
+    /// What happened to the host: `no answer within 30s (http.timeout)`.
+    pub(super) reason: String,
+    pub(super) tried: bool,
+}
+
+impl std::fmt::Display for HostDown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.tried {
+            f.write_str(&self.reason)
+        } else {
+            write!(f, "not asked: the host timed out before ({})", self.reason)
+        }
+    }
+}
+
+impl std::error::Error for HostDown {}
 
 /// How many requests may be in flight: [`START`], then one more per answer
 /// from a server that keeps connections open, up to [`MAX_HTTP1`] (or
@@ -97,10 +128,11 @@ impl Client {
     pub(super) fn new(http: &HttpConfig) -> Result<Client> {
         let mut b = reqwest::Client::builder()
             .user_agent(concat!("cargo-pin/", env!("CARGO_PKG_VERSION")))
+            // reqwest's read timeout runs from the request to the response
+            // headers, then again for each read of the body; a body that
+            // trickles in is cut by the low-speed limit (`Client::body`).
             .connect_timeout(http.timeout)
             .read_timeout(http.timeout)
-            // A server that trickles bytes must not hold a run forever.
-            .timeout(http.timeout.saturating_mul(2))
             .pool_max_idle_per_host(64);
         if let Some(path) = &http.cainfo {
             let pem = std::fs::read(path)
@@ -139,6 +171,8 @@ impl Client {
             inner,
             retry: http.retry,
             timeout: http.timeout,
+            low_speed_limit: http.low_speed_limit,
+            hosts: Arc::default(),
             pace: Arc::new(Pace {
                 permits: tokio::sync::Semaphore::new(START),
                 granted: AtomicUsize::new(START),
@@ -170,16 +204,34 @@ impl Client {
             headers.insert(header::IF_MODIFIED_SINCE, v);
         }
         let attempts = self.retry + 1;
+        let host = host_key(url);
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let (failure, retry_after) = match self.once(url, &headers).await {
+            let (failure, retry_after) = match self.once(url, &host, &headers).await {
                 Ok(Ok(outcome)) => return Ok(outcome),
-                Ok(Err(Fatal(msg))) => return Err(anyhow!(msg)),
+                Ok(Err(Fatal::Message(msg))) => return Err(anyhow!(msg)),
+                Ok(Err(Fatal::Down(reason))) => {
+                    return Err(HostDown {
+                        reason,
+                        tried: false,
+                    }
+                    .into());
+                }
                 Err(Spurious {
                     message,
                     retry_after,
-                }) => (message, retry_after),
+                    timeout,
+                }) => {
+                    if timeout && self.timed_out(&host, &message) {
+                        return Err(HostDown {
+                            reason: message,
+                            tried: true,
+                        }
+                        .into());
+                    }
+                    (message, retry_after)
+                }
             };
             if attempt >= attempts {
                 let tries = if attempts == 1 {
@@ -195,14 +247,45 @@ impl Client {
         }
     }
 
+    /// Why `host` was given up on, if it was.
+    fn down(&self, host: &str) -> Option<String> {
+        let hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        hosts.get(host).and_then(|h| h.down.clone())
+    }
+
+    /// `host` answered: its run of timeouts is over.
+    fn answered(&self, host: &str) {
+        let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(h) = hosts.get_mut(host) {
+            h.timeouts = 0;
+        }
+    }
+
+    /// A request to `host` timed out; true when that makes `net.retry + 1`
+    /// in a row (the host is down from now on) or it was down already.
+    fn timed_out(&self, host: &str, message: &str) -> bool {
+        let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        let h = hosts.entry(host.to_string()).or_default();
+        h.timeouts += 1;
+        if h.down.is_none() && h.timeouts > self.retry {
+            h.down = Some(message.to_string());
+        }
+        h.down.is_some()
+    }
+
     async fn once(
         &self,
         url: &str,
+        host: &str,
         headers: &HeaderMap,
     ) -> Result<Result<Outcome, Fatal>, Spurious> {
         // Held until the body is read: a request in flight is a connection
         // in use over HTTP/1.1.
         let _permit = self.pace.permits.acquire().await;
+        // A host given up on while this request waited is not asked.
+        if let Some(reason) = self.down(host) {
+            return Ok(Err(Fatal::Down(reason)));
+        }
         let resp = self
             .inner
             .get(url)
@@ -210,6 +293,7 @@ impl Client {
             .send()
             .await
             .map_err(|e| self.transport(&e))?;
+        self.answered(host);
         let closes = resp
             .headers()
             .get(header::CONNECTION)
@@ -252,31 +336,73 @@ impl Client {
                 Err(Spurious {
                     message: format!("HTTP {}", status_text(status)),
                     retry_after,
+                    timeout: false,
                 })
             }
-            s => Ok(Err(Fatal(format!("unexpected HTTP {}", status_text(s))))),
+            s => Ok(Err(Fatal::Message(format!(
+                "unexpected HTTP {}",
+                status_text(s)
+            )))),
         }
     }
 
-    /// Reads a body, refusing one larger than [`MAX_BODY`].
+    /// Reads a body, refusing one larger than [`MAX_BODY`], and one that
+    /// comes slower than `http.low-speed-limit` bytes a second over a whole
+    /// `http.timeout` (curl's low-speed limit and time, as cargo sets them).
     async fn body(&self, mut resp: reqwest::Response) -> Result<Result<Vec<u8>, Fatal>, Spurious> {
         let mut body = Vec::with_capacity(resp.content_length().map_or(16 << 10, |n| {
             usize::try_from(n).unwrap_or(MAX_BODY).min(MAX_BODY)
         }));
+        let window = self.timeout;
+        let least = u64::from(self.low_speed_limit).saturating_mul(window.as_secs().max(1));
+        let mut window_end = tokio::time::Instant::now() + window;
+        let mut window_bytes: u64 = 0;
         loop {
-            match resp.chunk().await {
+            let read = if least == 0 {
+                Ok(resp.chunk().await)
+            } else {
+                tokio::time::timeout_at(window_end, resp.chunk()).await
+            };
+            let now = tokio::time::Instant::now();
+            if least > 0 && now >= window_end {
+                let got = window_bytes
+                    + read.as_ref().map_or(0, |r| match r {
+                        Ok(Some(c)) => c.len() as u64,
+                        _ => 0,
+                    });
+                if got < least {
+                    return Err(self.too_slow());
+                }
+                window_end = now + window;
+                window_bytes = 0;
+            }
+            let Ok(read) = read else { continue };
+            match read {
                 Ok(Some(chunk)) => {
                     if body.len() + chunk.len() > MAX_BODY {
-                        return Ok(Err(Fatal(format!(
+                        return Ok(Err(Fatal::Message(format!(
                             "the response is larger than {} MB",
                             MAX_BODY >> 20
                         ))));
                     }
+                    window_bytes += chunk.len() as u64;
                     body.extend_from_slice(&chunk);
                 }
                 Ok(None) => return Ok(Ok(body)),
                 Err(e) => return Err(self.transport(&e)),
             }
+        }
+    }
+
+    fn too_slow(&self) -> Spurious {
+        Spurious {
+            message: format!(
+                "the response came slower than {} bytes/s for {}s (http.low-speed-limit over http.timeout)",
+                self.low_speed_limit,
+                self.timeout.as_secs()
+            ),
+            retry_after: None,
+            timeout: true,
         }
     }
 
@@ -297,6 +423,7 @@ impl Client {
         Spurious {
             message,
             retry_after: None,
+            timeout: e.is_timeout(),
         }
     }
 }
@@ -305,10 +432,29 @@ impl Client {
 struct Spurious {
     message: String,
     retry_after: Option<Duration>,
+    /// A timeout (or a body below the low-speed limit): counts towards
+    /// giving up on the host.
+    timeout: bool,
 }
 
 /// A failure retrying cannot fix.
-struct Fatal(String);
+enum Fatal {
+    Message(String),
+    /// Not sent: the host was given up on, for this reason.
+    Down(String),
+}
+
+/// `host:port` of a URL, what timeouts are counted by.
+fn host_key(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(u) => format!(
+            "{}:{}",
+            u.host_str().unwrap_or_default(),
+            u.port_or_known_default().unwrap_or(0)
+        ),
+        Err(_) => url.to_string(),
+    }
+}
 
 /// `404 Not Found`.
 pub(super) fn status_text(s: StatusCode) -> String {

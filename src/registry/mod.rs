@@ -25,7 +25,7 @@ pub use cache::Cache;
 pub use parse::Release;
 
 use crate::registry::config::{HttpConfig, Registry, display_url};
-use http::{Client, Outcome, status_text};
+use http::{Client, HostDown, Outcome, status_text};
 
 /// How a run reaches the registries.
 #[derive(Debug, Clone)]
@@ -209,6 +209,10 @@ async fn online(
 
     let mut index = Index::default();
     let mut failures = Vec::new();
+    // Crates not read because their registry's host timed out, by
+    // registry: one line each, naming the timeout once.
+    let mut down: std::collections::BTreeMap<String, (Option<String>, Vec<String>)> =
+        Default::default();
     while let Some(joined) = set.join_next().await {
         let (reg, krate, r) = joined.map_err(|e| anyhow!("internal error: a fetch failed: {e}"))?;
         match r {
@@ -221,8 +225,26 @@ async fn online(
                 index.stats.not_modified += 1;
                 index.crates.insert(key(&reg, &krate), Arc::new(releases));
             }
-            Err(e) => failures.push(format!("{e:#}")),
+            Err(e) => match e.downcast_ref::<HostDown>() {
+                Some(d) => {
+                    let entry = down.entry(reg.describe()).or_default();
+                    if d.tried || entry.0.is_none() {
+                        entry.0.get_or_insert_with(|| d.reason.clone());
+                    }
+                    entry.1.push(krate);
+                }
+                None => failures.push(format!("{e:#}")),
+            },
         }
+    }
+    for (reg, (reason, mut crates)) in down {
+        crates.sort_unstable();
+        failures.push(format!(
+            "registry {reg} timed out: {}; gave up on {} crate(s): {}",
+            reason.unwrap_or_default(),
+            crates.len(),
+            capped(&crates, ", ")
+        ));
     }
     match failures.len() {
         0 => Ok(index),
@@ -341,6 +363,10 @@ async fn one(
     });
     let token = if with_token { reg.token.as_ref() } else { None };
     let outcome = client.get(&url, token, etag, lm).await.map_err(|e| {
+        if e.is::<HostDown>() {
+            // Grouped by registry in `online`.
+            return e;
+        }
         anyhow!(
             "registry {}: cannot fetch crate `{krate}` from {}: {e:#}",
             reg.describe(),

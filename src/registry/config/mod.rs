@@ -40,7 +40,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
 
-use http::{DEFAULT_RETRY, DEFAULT_TIMEOUT};
+use http::{DEFAULT_LOW_SPEED_LIMIT, DEFAULT_RETRY, DEFAULT_TIMEOUT};
 
 /// One configuration file, parsed.
 struct File {
@@ -154,6 +154,7 @@ impl CargoConfig {
                 proxy: None,
                 no_proxy: None,
                 timeout: DEFAULT_TIMEOUT,
+                low_speed_limit: DEFAULT_LOW_SPEED_LIMIT,
                 retry: DEFAULT_RETRY,
                 offline: false,
             },

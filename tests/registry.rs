@@ -559,6 +559,30 @@ fn a_dripping_registry_fails_on_cargos_low_speed_limit() {
 }
 
 #[test]
+fn cargo_config_without_extension_wins_over_config_toml_and_warns() {
+    let ws = Ws::new("registry-basic");
+    let good = ws.read(".cargo/config.toml");
+    let dead = support::server::refused_url();
+    ws.write(".cargo/config", &good);
+    ws.write(".cargo/config.toml", &good.replace(&ws.server.url(), &dead));
+    assert_ne!(good, ws.read(".cargo/config.toml"));
+    let out = ws
+        .cmd()
+        .env("CARGO_NET_RETRY", "0")
+        .args(["outdated", "--format", "json"])
+        .output(0);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: both `") && stderr.contains("config.toml` exist. Using `"),
+        "{stderr}"
+    );
+    assert!(
+        !ws.server.hits().is_empty(),
+        "the registry of `config` was read"
+    );
+}
+
+#[test]
 fn check_without_registry_stays_offline() {
     let ws = Ws::new("registry-basic");
     ws.cmd().arg("check").code(1);

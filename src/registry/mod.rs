@@ -45,6 +45,9 @@ pub trait Progress: Send + Sync {
     fn advance(&self) {}
     /// All are done (or the run failed).
     fn finish(&self) {}
+    /// Something cargo would warn about too (both `.cargo/config` and
+    /// `.cargo/config.toml`); the command line prints it on stderr.
+    fn warn(&self, _message: &str) {}
 }
 
 /// A [`Progress`] that shows nothing.

@@ -903,6 +903,35 @@ fn proxies_come_from_the_environment_and_no_proxy_bypasses_them() {
         stderr.contains("alpha") || stderr.contains("bravo"),
         "{stderr}"
     );
+    // A proxy failure names the proxy, without its credentials, and not
+    // the registry it was asked to reach.
+    let port = dead.trim_end_matches('/').rsplit(':').next().unwrap();
+    for var in ["HTTPS_PROXY", "CARGO_HTTP_PROXY"] {
+        let out = ws
+            .cmd()
+            .env(var, format!("http://user:pr0xy-pw@127.0.0.1:{port}/"))
+            .env("CARGO_NET_RETRY", "1")
+            .arg("outdated")
+            .output(2);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&format!("cannot connect to the proxy {dead}")),
+            "{var}: {stderr}"
+        );
+        assert!(!stderr.contains("pr0xy-pw"), "{stderr}");
+        assert!(!stderr.contains(&ws.server.url()), "{stderr}");
+        assert!(stderr.contains("gave up on 5 crate(s)"), "{stderr}");
+    }
+    // NO_PROXY=* bypasses every host, an IP address too, for the variables
+    // and for http.proxy.
+    for var in ["http_proxy", "CARGO_HTTP_PROXY"] {
+        ws.cmd()
+            .env(var, &dead)
+            .env("NO_PROXY", "*")
+            .args(["outdated", "--format", "json"])
+            .json(0);
+    }
     // NO_PROXY names the registry's host: the proxy is bypassed, for the
     // variable and for cargo's own http.proxy alike.
     for (var, value) in [

@@ -17,7 +17,8 @@ use anyhow::{Context, Result, anyhow};
 use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 
-use crate::registry::config::{HttpConfig, Secret, display_url};
+use crate::registry::config::{HttpConfig, Secret};
+use crate::registry::proxy::Route;
 
 /// No index file is anywhere near this; a bigger body is refused rather
 /// than held in memory.
@@ -46,6 +47,7 @@ pub(super) struct Client {
     retry: u32,
     timeout: Duration,
     low_speed_limit: u32,
+    proxy: Option<Arc<Route>>,
     pace: Arc<Pace>,
     /// Per `host:port`: timeouts in a row, and why it was given up on.
     hosts: Arc<Mutex<HashMap<String, Host>>>,
@@ -64,6 +66,8 @@ pub(super) struct HostDown {
     /// What happened to the host: `no answer within 30s (http.timeout)`.
     pub(super) reason: String,
     pub(super) tried: bool,
+    /// The proxy it went through (as shown), which is what failed.
+    pub(super) proxy: Option<String>,
 }
 
 impl std::fmt::Display for HostDown {
@@ -146,23 +150,15 @@ impl Client {
             b = b.tls_certs_merge(certs);
         }
         // The proxy comes from cargo's configuration and the environment
-        // the command-line edge read, never from reqwest's own reading.
+        // the command-line edge read, never from reqwest's own reading;
+        // `proxy::Route` decides which requests take it.
         b = b.no_proxy();
-        if let Some(proxy) = &http.proxy {
-            // cargo accepts `host:port` without a scheme, as curl does.
-            let url = if proxy.contains("://") {
-                proxy.clone()
-            } else {
-                format!("http://{proxy}")
-            };
-            let p = reqwest::Proxy::all(&url).map_err(|e| {
-                anyhow!("http.proxy {:?} is not a proxy URL: {e}", display_url(&url))
-            })?;
-            let bypass = http
-                .no_proxy
-                .as_deref()
-                .and_then(reqwest::NoProxy::from_string);
-            b = b.proxy(p.no_proxy(bypass));
+        let route = match &http.proxy {
+            Some(p) => Some(Arc::new(Route::new(p, http.no_proxy.as_deref())?)),
+            None => None,
+        };
+        if let Some(r) = route.clone().filter(|r| !r.bypasses_all()) {
+            b = b.proxy(reqwest::Proxy::custom(move |url| r.for_url(url).cloned()));
         }
         let inner = b
             .build()
@@ -172,6 +168,7 @@ impl Client {
             retry: http.retry,
             timeout: http.timeout,
             low_speed_limit: http.low_speed_limit,
+            proxy: route,
             hosts: Arc::default(),
             pace: Arc::new(Pace {
                 permits: tokio::sync::Semaphore::new(START),
@@ -204,17 +201,24 @@ impl Client {
             headers.insert(header::IF_MODIFIED_SINCE, v);
         }
         let attempts = self.retry + 1;
-        let host = host_key(url);
+        // Through a proxy, the proxy is the host whose timeouts count.
+        let via = self
+            .proxy
+            .as_deref()
+            .filter(|r| reqwest::Url::parse(url).is_ok_and(|u| r.for_url(&u).is_some()));
+        let host = via.map_or_else(|| host_key(url), Route::host_key);
+        let proxy = via.map(|r| r.shown.clone());
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let (failure, retry_after) = match self.once(url, &host, &headers).await {
+            let (failure, retry_after) = match self.once(url, &host, via, &headers).await {
                 Ok(Ok(outcome)) => return Ok(outcome),
                 Ok(Err(Fatal::Message(msg))) => return Err(anyhow!(msg)),
                 Ok(Err(Fatal::Down(reason))) => {
                     return Err(HostDown {
                         reason,
                         tried: false,
+                        proxy,
                     }
                     .into());
                 }
@@ -222,11 +226,23 @@ impl Client {
                     message,
                     retry_after,
                     timeout,
+                    proxy_failed,
                 }) => {
                     if timeout && self.timed_out(&host, &message) {
                         return Err(HostDown {
                             reason: message,
                             tried: true,
+                            proxy,
+                        }
+                        .into());
+                    }
+                    if proxy_failed && attempt >= attempts {
+                        // The proxy cannot be reached: nothing else can be.
+                        self.give_up(&host, &message);
+                        return Err(HostDown {
+                            reason: message,
+                            tried: true,
+                            proxy,
                         }
                         .into());
                     }
@@ -261,6 +277,13 @@ impl Client {
         }
     }
 
+    /// Gives up on `host` for `reason`.
+    fn give_up(&self, host: &str, reason: &str) {
+        let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        let h = hosts.entry(host.to_string()).or_default();
+        h.down.get_or_insert_with(|| reason.to_string());
+    }
+
     /// A request to `host` timed out; true when that makes `net.retry + 1`
     /// in a row (the host is down from now on) or it was down already.
     fn timed_out(&self, host: &str, message: &str) -> bool {
@@ -277,6 +300,7 @@ impl Client {
         &self,
         url: &str,
         host: &str,
+        via: Option<&Route>,
         headers: &HeaderMap,
     ) -> Result<Result<Outcome, Fatal>, Spurious> {
         // Held until the body is read: a request in flight is a connection
@@ -292,7 +316,7 @@ impl Client {
             .headers(headers.clone())
             .send()
             .await
-            .map_err(|e| self.transport(&e))?;
+            .map_err(|e| self.transport(&e, via))?;
         self.answered(host);
         let closes = resp
             .headers()
@@ -337,6 +361,7 @@ impl Client {
                     message: format!("HTTP {}", status_text(status)),
                     retry_after,
                     timeout: false,
+                    proxy_failed: false,
                 })
             }
             s => Ok(Err(Fatal::Message(format!(
@@ -389,7 +414,7 @@ impl Client {
                     body.extend_from_slice(&chunk);
                 }
                 Ok(None) => return Ok(Ok(body)),
-                Err(e) => return Err(self.transport(&e)),
+                Err(e) => return Err(self.transport(&e, None)),
             }
         }
     }
@@ -403,16 +428,21 @@ impl Client {
             ),
             retry_after: None,
             timeout: true,
+            proxy_failed: false,
         }
     }
 
-    /// A transport failure, described without the URL (the caller names it).
-    fn transport(&self, e: &reqwest::Error) -> Spurious {
-        let message = if e.is_timeout() {
+    /// A transport failure, described without the URL (the caller names
+    /// it); one that reaching the proxy `via` failed names the proxy.
+    fn transport(&self, e: &reqwest::Error, via: Option<&Route>) -> Spurious {
+        let proxy_failed = via.is_some() && e.is_connect() && !e.is_timeout();
+        let mut message = if e.is_timeout() {
             format!(
                 "no answer within {}s (http.timeout)",
                 self.timeout.as_secs()
             )
+        } else if let (true, Some(r)) = (proxy_failed, via) {
+            format!("cannot connect to the proxy {}: {}", r.shown, error_text(e))
         } else if e.is_connect() {
             format!("cannot connect: {}", error_text(e))
         } else if e.is_body() || e.is_decode() {
@@ -420,10 +450,14 @@ impl Client {
         } else {
             error_text(e)
         };
+        if let (Some(r), true) = (via, e.is_timeout()) {
+            message.push_str(&format!(" through the proxy {}", r.shown));
+        }
         Spurious {
             message,
             retry_after: None,
             timeout: e.is_timeout(),
+            proxy_failed,
         }
     }
 }
@@ -435,6 +469,8 @@ struct Spurious {
     /// A timeout (or a body below the low-speed limit): counts towards
     /// giving up on the host.
     timeout: bool,
+    /// The proxy could not be reached.
+    proxy_failed: bool,
 }
 
 /// A failure retrying cannot fix.

@@ -14,6 +14,7 @@ mod http;
 mod parse;
 pub(crate) mod path;
 pub(crate) mod policy_file;
+mod proxy;
 pub(crate) mod sources;
 
 use std::collections::HashMap;
@@ -230,7 +231,11 @@ async fn online(
             }
             Err(e) => match e.downcast_ref::<HostDown>() {
                 Some(d) => {
-                    let entry = down.entry(reg.describe()).or_default();
+                    let key = match &d.proxy {
+                        Some(p) => format!("\0{p}"),
+                        None => reg.describe(),
+                    };
+                    let entry = down.entry(key).or_default();
                     if d.tried || entry.0.is_none() {
                         entry.0.get_or_insert_with(|| d.reason.clone());
                     }
@@ -240,10 +245,16 @@ async fn online(
             },
         }
     }
-    for (reg, (reason, mut crates)) in down {
+    for (key, (reason, mut crates)) in down {
         crates.sort_unstable();
+        // A proxy failure is the proxy's (its reason names it), not the
+        // registry's.
+        let what = match key.strip_prefix('\0') {
+            Some(_) => String::new(),
+            None => format!("registry {key} timed out: "),
+        };
         failures.push(format!(
-            "registry {reg} timed out: {}; gave up on {} crate(s): {}",
+            "{what}{}; gave up on {} crate(s): {}",
             reason.unwrap_or_default(),
             crates.len(),
             capped(&crates, ", ")

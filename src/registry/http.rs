@@ -8,9 +8,8 @@
 //! the registry. A token is only ever put in a header marked sensitive and
 //! never formatted into a message.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow};
@@ -18,6 +17,7 @@ use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 
 use crate::registry::config::{HttpConfig, Secret};
+use crate::registry::hosts::{HostDown, Hosts, host_key};
 use crate::registry::proxy::Route;
 
 /// No index file is anywhere near this; a bigger body is refused rather
@@ -50,37 +50,8 @@ pub(super) struct Client {
     proxy: Option<Arc<Route>>,
     pace: Arc<Pace>,
     /// Per `host:port`: timeouts in a row, and why it was given up on.
-    hosts: Arc<Mutex<HashMap<String, Host>>>,
+    hosts: Arc<Hosts>,
 }
-
-#[derive(Debug, Default)]
-struct Host {
-    timeouts: u32,
-    down: Option<String>,
-}
-
-/// A request that failed because its host timed out (`tried`: this very
-/// request), or was not sent because the host had already timed out.
-#[derive(Debug)]
-pub(super) struct HostDown {
-    /// What happened to the host: `no answer within 30s (http.timeout)`.
-    pub(super) reason: String,
-    pub(super) tried: bool,
-    /// The proxy it went through (as shown), which is what failed.
-    pub(super) proxy: Option<String>,
-}
-
-impl std::fmt::Display for HostDown {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.tried {
-            f.write_str(&self.reason)
-        } else {
-            write!(f, "not asked: the host timed out before ({})", self.reason)
-        }
-    }
-}
-
-impl std::error::Error for HostDown {}
 
 /// How many requests may be in flight: [`START`], then one more per answer
 /// from a server that keeps connections open, up to [`MAX_HTTP1`] (or
@@ -228,7 +199,7 @@ impl Client {
                     timeout,
                     proxy_failed,
                 }) => {
-                    if timeout && self.timed_out(&host, &message) {
+                    if timeout && self.hosts.timed_out(&host, &message, self.retry) {
                         return Err(HostDown {
                             reason: message,
                             tried: true,
@@ -238,7 +209,7 @@ impl Client {
                     }
                     if proxy_failed && attempt >= attempts {
                         // The proxy cannot be reached: nothing else can be.
-                        self.give_up(&host, &message);
+                        self.hosts.give_up(&host, &message);
                         return Err(HostDown {
                             reason: message,
                             tried: true,
@@ -263,39 +234,6 @@ impl Client {
         }
     }
 
-    /// Why `host` was given up on, if it was.
-    fn down(&self, host: &str) -> Option<String> {
-        let hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
-        hosts.get(host).and_then(|h| h.down.clone())
-    }
-
-    /// `host` answered: its run of timeouts is over.
-    fn answered(&self, host: &str) {
-        let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(h) = hosts.get_mut(host) {
-            h.timeouts = 0;
-        }
-    }
-
-    /// Gives up on `host` for `reason`.
-    fn give_up(&self, host: &str, reason: &str) {
-        let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
-        let h = hosts.entry(host.to_string()).or_default();
-        h.down.get_or_insert_with(|| reason.to_string());
-    }
-
-    /// A request to `host` timed out; true when that makes `net.retry + 1`
-    /// in a row (the host is down from now on) or it was down already.
-    fn timed_out(&self, host: &str, message: &str) -> bool {
-        let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
-        let h = hosts.entry(host.to_string()).or_default();
-        h.timeouts += 1;
-        if h.down.is_none() && h.timeouts > self.retry {
-            h.down = Some(message.to_string());
-        }
-        h.down.is_some()
-    }
-
     async fn once(
         &self,
         url: &str,
@@ -307,7 +245,7 @@ impl Client {
         // in use over HTTP/1.1.
         let _permit = self.pace.permits.acquire().await;
         // A host given up on while this request waited is not asked.
-        if let Some(reason) = self.down(host) {
+        if let Some(reason) = self.hosts.down(host) {
             return Ok(Err(Fatal::Down(reason)));
         }
         let resp = self
@@ -317,7 +255,7 @@ impl Client {
             .send()
             .await
             .map_err(|e| self.transport(&e, via))?;
-        self.answered(host);
+        self.hosts.answered(host);
         let closes = resp
             .headers()
             .get(header::CONNECTION)
@@ -478,18 +416,6 @@ enum Fatal {
     Message(String),
     /// Not sent: the host was given up on, for this reason.
     Down(String),
-}
-
-/// `host:port` of a URL, what timeouts are counted by.
-fn host_key(url: &str) -> String {
-    match reqwest::Url::parse(url) {
-        Ok(u) => format!(
-            "{}:{}",
-            u.host_str().unwrap_or_default(),
-            u.port_or_known_default().unwrap_or(0)
-        ),
-        Err(_) => url.to_string(),
-    }
 }
 
 /// `404 Not Found`.

@@ -10,6 +10,7 @@
 
 mod cache;
 pub mod config;
+mod hosts;
 mod http;
 mod parse;
 pub(crate) mod path;
@@ -26,7 +27,8 @@ pub use cache::Cache;
 pub use parse::Release;
 
 use crate::registry::config::{HttpConfig, Registry, display_url};
-use http::{Client, HostDown, Outcome, status_text};
+use hosts::HostDown;
+use http::{Client, Outcome, status_text};
 
 /// How a run reaches the registries.
 #[derive(Debug, Clone)]

@@ -1,8 +1,9 @@
 //! HTTP for the sparse index: one reqwest client per run (system trust
 //! store through rustls' platform verifier, `HTTPS_PROXY` & co., HTTP/2
-//! where the server offers it), cargo's `http.cainfo`, `http.proxy` and
-//! `http.timeout`, and one GET with conditional headers, bounded retries
-//! and backoff.
+//! where the server offers it), cargo's `http.cainfo`, `http.proxy` (routed
+//! by `proxy::Route`), `http.timeout` and `http.low-speed-limit`, and one
+//! GET with conditional headers, bounded retries and backoff. A host that
+//! keeps timing out is given up on (`hosts::Hosts`).
 //!
 //! Errors here say what happened to one URL; the caller adds the crate and
 //! the registry. A token is only ever put in a header marked sensitive and

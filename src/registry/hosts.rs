@@ -63,16 +63,20 @@ impl Hosts {
         h.down.get_or_insert_with(|| reason.to_string());
     }
 
-    /// A request to `host` timed out; true when that makes `net.retry + 1`
-    /// in a row (the host is down from now on) or it was down already.
-    pub(super) fn timed_out(&self, host: &str, message: &str, retry: u32) -> bool {
+    /// A request to `host` timed out with `message`. When that makes
+    /// `net.retry + 1` in a row, the host is down from now on; returns why
+    /// it is down, if it is.
+    pub(super) fn timed_out(&self, host: &str, message: &str, retry: u32) -> Option<String> {
         let mut hosts = self.0.lock().unwrap_or_else(|e| e.into_inner());
         let h = hosts.entry(host.to_string()).or_default();
         h.timeouts += 1;
         if h.down.is_none() && h.timeouts > retry {
-            h.down = Some(message.to_string());
+            h.down = Some(match h.timeouts {
+                1 => message.to_string(),
+                n => format!("{message}, {n} times in a row"),
+            });
         }
-        h.down.is_some()
+        h.down.clone()
     }
 }
 

@@ -200,9 +200,12 @@ impl Client {
                     timeout,
                     proxy_failed,
                 }) => {
-                    if timeout && self.hosts.timed_out(&host, &message, self.retry) {
+                    if let Some(reason) = timeout
+                        .then(|| self.hosts.timed_out(&host, &message, self.retry))
+                        .flatten()
+                    {
                         return Err(HostDown {
-                            reason: message,
+                            reason,
                             tried: true,
                             proxy,
                         }

@@ -259,7 +259,6 @@ impl Client {
             .send()
             .await
             .map_err(|e| self.transport(&e, via))?;
-        self.hosts.answered(host);
         let closes = resp
             .headers()
             .get(header::CONNECTION)
@@ -277,11 +276,17 @@ impl Client {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string)
         };
+        // Only a whole answer ends a run of timeouts: a server that sends
+        // headers and then drips its body has not answered.
+        if status != StatusCode::OK {
+            self.hosts.answered(host);
+        }
         match status {
             StatusCode::OK => {
                 let etag = header(header::ETAG);
                 let last_modified = header(header::LAST_MODIFIED);
                 let body = self.body(resp).await?;
+                self.hosts.answered(host);
                 Ok(body.map(|body| Outcome::Fetched {
                     body,
                     etag,

@@ -535,6 +535,54 @@ fn registry_faults_end_in_bounded_time_with_exit_2() {
 }
 
 #[test]
+fn a_dripping_registry_fails_on_cargos_low_speed_limit() {
+    let ws = Ws::new("registry-basic");
+    ws.server.fault("/", Fault::Drip);
+    let start = Instant::now();
+    let out = ws
+        .cmd()
+        .env("CARGO_HTTP_TIMEOUT", "1")
+        .env("CARGO_NET_RETRY", "1")
+        .env("CARGO_HTTP_LOW_SPEED_LIMIT", "500")
+        .arg("outdated")
+        .output(2);
+    let took = start.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(took < Duration::from_secs(15), "{took:?}");
+    assert!(
+        stderr.contains("slower than 500 bytes/s for 1s (http.low-speed-limit"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches(&ws.server.url()).count(), 1, "{stderr}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn cargo_config_without_extension_wins_over_config_toml_and_warns() {
+    let ws = Ws::new("registry-basic");
+    let good = ws.read(".cargo/config.toml");
+    let dead = support::server::refused_url();
+    ws.write(".cargo/config", &good);
+    ws.write(".cargo/config.toml", &good.replace(&ws.server.url(), &dead));
+    assert_ne!(good, ws.read(".cargo/config.toml"));
+    let out = ws
+        .cmd()
+        .env("CARGO_NET_RETRY", "0")
+        .args(["outdated", "--format", "json"])
+        .output(0);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: both `") && stderr.contains("config.toml` exist. Using `"),
+        "{stderr}"
+    );
+    assert!(
+        !ws.server.hits().is_empty(),
+        "the registry of `config` was read"
+    );
+}
+
+#[test]
 fn check_without_registry_stays_offline() {
     let ws = Ws::new("registry-basic");
     ws.cmd().arg("check").code(1);
@@ -882,6 +930,35 @@ fn proxies_come_from_the_environment_and_no_proxy_bypasses_them() {
         stderr.contains("alpha") || stderr.contains("bravo"),
         "{stderr}"
     );
+    // A proxy failure names the proxy, without its credentials, and not
+    // the registry it was asked to reach.
+    let port = dead.trim_end_matches('/').rsplit(':').next().unwrap();
+    for var in ["HTTPS_PROXY", "CARGO_HTTP_PROXY"] {
+        let out = ws
+            .cmd()
+            .env(var, format!("http://user:pr0xy-pw@127.0.0.1:{port}/"))
+            .env("CARGO_NET_RETRY", "1")
+            .arg("outdated")
+            .output(2);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&format!("cannot connect to the proxy {dead}")),
+            "{var}: {stderr}"
+        );
+        assert!(!stderr.contains("pr0xy-pw"), "{stderr}");
+        assert!(!stderr.contains(&ws.server.url()), "{stderr}");
+        assert!(stderr.contains("gave up on 5 crate(s)"), "{stderr}");
+    }
+    // NO_PROXY=* bypasses every host, an IP address too, for the variables
+    // and for http.proxy.
+    for var in ["http_proxy", "CARGO_HTTP_PROXY"] {
+        ws.cmd()
+            .env(var, &dead)
+            .env("NO_PROXY", "*")
+            .args(["outdated", "--format", "json"])
+            .json(0);
+    }
     // NO_PROXY names the registry's host: the proxy is bypassed, for the
     // variable and for cargo's own http.proxy alike.
     for (var, value) in [

@@ -36,6 +36,7 @@ fn options(cache: &std::path::Path, timeout: u64, retry: u32) -> Options {
             proxy: None,
             no_proxy: None,
             timeout: Duration::from_secs(timeout),
+            low_speed_limit: 10,
             retry,
             offline: false,
         },
@@ -295,4 +296,82 @@ fn public_registries_never_see_the_token() {
     let hits = s.hits();
     assert!(hits.iter().any(|h| h.path == "/config.json"));
     assert!(hits.iter().all(|h| h.authorization.is_none()), "{hits:?}");
+}
+
+/// `n` crate names the fixture does not have: a faulty server never gets
+/// as far as looking.
+fn many(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("crate-{i}")).collect()
+}
+
+#[test]
+fn a_dead_host_fails_forty_crates_in_about_one_timeout() {
+    for retry in [0, 2] {
+        let s = server();
+        s.fault("/", Fault::Hang);
+        let cache = tempfile::tempdir().unwrap();
+        let reg = registry(&s.url(), None);
+        let names = many(40);
+        let crates: Vec<&str> = names.iter().map(String::as_str).collect();
+        let start = Instant::now();
+        let e = err(&reg, &crates, &options(cache.path(), 1, retry));
+        let took = start.elapsed();
+        // (retry + 1) × 1 s plus backoff; 40 crates one after another would
+        // take 40 s and more.
+        assert!(took < Duration::from_secs(10), "retry {retry}: {took:?}");
+        assert!(e.contains("no answer within 1s (http.timeout)"), "{e}");
+        if retry > 0 {
+            assert!(e.contains("3 times in a row"), "{e}");
+        }
+        assert!(e.contains("gave up on 40 crate(s)"), "{e}");
+        assert_eq!(e.matches(&s.url()).count(), 1, "the registry once: {e}");
+        // Once given up on, the host is not asked again.
+        let asked = s.hits().len();
+        assert!(
+            asked <= 4 * (retry as usize + 1),
+            "retry {retry}: {asked} requests"
+        );
+    }
+}
+
+#[test]
+fn a_dripping_body_is_cut_by_the_low_speed_limit() {
+    let s = server();
+    s.fault("/", Fault::Drip);
+    let cache = tempfile::tempdir().unwrap();
+    let reg = registry(&s.url(), None);
+    let names = many(40);
+    let crates: Vec<&str> = names.iter().map(String::as_str).collect();
+    let start = Instant::now();
+    let e = err(&reg, &crates, &options(cache.path(), 1, 1));
+    let took = start.elapsed();
+    assert!(took < Duration::from_secs(10), "{took:?}");
+    assert!(
+        e.contains("slower than 10 bytes/s for 1s (http.low-speed-limit"),
+        "{e}"
+    );
+    assert!(e.contains("gave up on 40 crate(s)"), "{e}");
+    assert_eq!(e.matches(&s.url()).count(), 1, "{e}");
+    // With the limit off (0) the drip goes on past the timeout: a byte a
+    // second resets the 3 s read timeout, and the body would take hours.
+    let mut off = options(cache.path(), 3, 0);
+    off.http.low_speed_limit = 0;
+    let slow = std::thread::spawn(move || fetch(&reg, &["alpha"], &off).map(|_| ()));
+    std::thread::sleep(Duration::from_secs(5));
+    assert!(!slow.is_finished(), "the drip was cut without a limit");
+}
+
+#[test]
+fn a_host_that_answers_others_is_not_given_up_on() {
+    let s = server();
+    // One crate hangs; the others answer.
+    s.fault("/al/", Fault::Hang);
+    let cache = tempfile::tempdir().unwrap();
+    let reg = registry(&s.url(), None);
+    // 3 s: time for the others to answer first on a loaded machine.
+    let e = err(&reg, CRATES, &options(cache.path(), 3, 0));
+    assert!(e.contains("alpha"), "{e}");
+    for other in ["bravo", "cat", "xy"] {
+        assert!(!e.contains(other), "{other} was read: {e}");
+    }
 }

@@ -67,4 +67,11 @@ impl Progress for TermProgress {
         }
         self.bar.finish_and_clear();
     }
+
+    fn warn(&self, message: &str) {
+        use std::io::Write as _;
+        self.bar.suspend(|| {
+            let _ = writeln!(std::io::stderr(), "warning: {message}");
+        });
+    }
 }

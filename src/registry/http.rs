@@ -1,8 +1,9 @@
 //! HTTP for the sparse index: one reqwest client per run (system trust
 //! store through rustls' platform verifier, `HTTPS_PROXY` & co., HTTP/2
-//! where the server offers it), cargo's `http.cainfo`, `http.proxy` and
-//! `http.timeout`, and one GET with conditional headers, bounded retries
-//! and backoff.
+//! where the server offers it), cargo's `http.cainfo`, `http.proxy` (routed
+//! by `proxy::Route`), `http.timeout` and `http.low-speed-limit`, and one
+//! GET with conditional headers, bounded retries and backoff. A host that
+//! keeps timing out is given up on (`hosts::Hosts`).
 //!
 //! Errors here say what happened to one URL; the caller adds the crate and
 //! the registry. A token is only ever put in a header marked sensitive and
@@ -16,7 +17,9 @@ use anyhow::{Context, Result, anyhow};
 use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 
-use crate::registry::config::{HttpConfig, Secret, display_url};
+use crate::registry::config::{HttpConfig, Secret};
+use crate::registry::hosts::{HostDown, Hosts, host_key};
+use crate::registry::proxy::Route;
 
 /// No index file is anywhere near this; a bigger body is refused rather
 /// than held in memory.
@@ -44,7 +47,11 @@ pub(super) struct Client {
     inner: reqwest::Client,
     retry: u32,
     timeout: Duration,
+    low_speed_limit: u32,
+    proxy: Option<Arc<Route>>,
     pace: Arc<Pace>,
+    /// Per `host:port`: timeouts in a row, and why it was given up on.
+    hosts: Arc<Hosts>,
 }
 
 /// How many requests may be in flight: [`START`], then one more per answer
@@ -97,10 +104,11 @@ impl Client {
     pub(super) fn new(http: &HttpConfig) -> Result<Client> {
         let mut b = reqwest::Client::builder()
             .user_agent(concat!("cargo-pin/", env!("CARGO_PKG_VERSION")))
+            // reqwest's read timeout runs from the request to the response
+            // headers, then again for each read of the body; a body that
+            // trickles in is cut by the low-speed limit (`Client::body`).
             .connect_timeout(http.timeout)
             .read_timeout(http.timeout)
-            // A server that trickles bytes must not hold a run forever.
-            .timeout(http.timeout.saturating_mul(2))
             .pool_max_idle_per_host(64);
         if let Some(path) = &http.cainfo {
             let pem = std::fs::read(path)
@@ -114,23 +122,15 @@ impl Client {
             b = b.tls_certs_merge(certs);
         }
         // The proxy comes from cargo's configuration and the environment
-        // the command-line edge read, never from reqwest's own reading.
+        // the command-line edge read, never from reqwest's own reading;
+        // `proxy::Route` decides which requests take it.
         b = b.no_proxy();
-        if let Some(proxy) = &http.proxy {
-            // cargo accepts `host:port` without a scheme, as curl does.
-            let url = if proxy.contains("://") {
-                proxy.clone()
-            } else {
-                format!("http://{proxy}")
-            };
-            let p = reqwest::Proxy::all(&url).map_err(|e| {
-                anyhow!("http.proxy {:?} is not a proxy URL: {e}", display_url(&url))
-            })?;
-            let bypass = http
-                .no_proxy
-                .as_deref()
-                .and_then(reqwest::NoProxy::from_string);
-            b = b.proxy(p.no_proxy(bypass));
+        let route = match &http.proxy {
+            Some(p) => Some(Arc::new(Route::new(p, http.no_proxy.as_deref())?)),
+            None => None,
+        };
+        if let Some(r) = route.clone().filter(|r| !r.bypasses_all()) {
+            b = b.proxy(reqwest::Proxy::custom(move |url| r.for_url(url).cloned()));
         }
         let inner = b
             .build()
@@ -139,6 +139,9 @@ impl Client {
             inner,
             retry: http.retry,
             timeout: http.timeout,
+            low_speed_limit: http.low_speed_limit,
+            proxy: route,
+            hosts: Arc::default(),
             pace: Arc::new(Pace {
                 permits: tokio::sync::Semaphore::new(START),
                 granted: AtomicUsize::new(START),
@@ -170,16 +173,56 @@ impl Client {
             headers.insert(header::IF_MODIFIED_SINCE, v);
         }
         let attempts = self.retry + 1;
+        // Through a proxy, the proxy is the host whose timeouts count.
+        let via = self
+            .proxy
+            .as_deref()
+            .filter(|r| reqwest::Url::parse(url).is_ok_and(|u| r.for_url(&u).is_some()));
+        let host = via.map_or_else(|| host_key(url), Route::host_key);
+        let proxy = via.map(|r| r.shown.clone());
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let (failure, retry_after) = match self.once(url, &headers).await {
+            let (failure, retry_after) = match self.once(url, &host, via, &headers).await {
                 Ok(Ok(outcome)) => return Ok(outcome),
-                Ok(Err(Fatal(msg))) => return Err(anyhow!(msg)),
+                Ok(Err(Fatal::Message(msg))) => return Err(anyhow!(msg)),
+                Ok(Err(Fatal::Down(reason))) => {
+                    return Err(HostDown {
+                        reason,
+                        tried: false,
+                        proxy,
+                    }
+                    .into());
+                }
                 Err(Spurious {
                     message,
                     retry_after,
-                }) => (message, retry_after),
+                    timeout,
+                    proxy_failed,
+                }) => {
+                    if let Some(reason) = timeout
+                        .then(|| self.hosts.timed_out(&host, &message, self.retry))
+                        .flatten()
+                    {
+                        return Err(HostDown {
+                            reason,
+                            tried: true,
+                            proxy,
+                        }
+                        .into());
+                    }
+                    if proxy_failed && attempt >= attempts {
+                        // The proxy cannot be reached: nothing else can be.
+                        self.hosts.give_up(&host, &message);
+                        return Err(HostDown {
+                            reason: message,
+                            tried: true,
+                            proxy,
+                        }
+                        .into());
+                    }
+                    (message, retry_after)
+                }
             };
             if attempt >= attempts {
                 let tries = if attempts == 1 {
@@ -198,18 +241,24 @@ impl Client {
     async fn once(
         &self,
         url: &str,
+        host: &str,
+        via: Option<&Route>,
         headers: &HeaderMap,
     ) -> Result<Result<Outcome, Fatal>, Spurious> {
         // Held until the body is read: a request in flight is a connection
         // in use over HTTP/1.1.
         let _permit = self.pace.permits.acquire().await;
+        // A host given up on while this request waited is not asked.
+        if let Some(reason) = self.hosts.down(host) {
+            return Ok(Err(Fatal::Down(reason)));
+        }
         let resp = self
             .inner
             .get(url)
             .headers(headers.clone())
             .send()
             .await
-            .map_err(|e| self.transport(&e))?;
+            .map_err(|e| self.transport(&e, via))?;
         let closes = resp
             .headers()
             .get(header::CONNECTION)
@@ -227,11 +276,17 @@ impl Client {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string)
         };
+        // Only a whole answer ends a run of timeouts: a server that sends
+        // headers and then drips its body has not answered.
+        if status != StatusCode::OK {
+            self.hosts.answered(host);
+        }
         match status {
             StatusCode::OK => {
                 let etag = header(header::ETAG);
                 let last_modified = header(header::LAST_MODIFIED);
                 let body = self.body(resp).await?;
+                self.hosts.answered(host);
                 Ok(body.map(|body| Outcome::Fetched {
                     body,
                     etag,
@@ -252,41 +307,89 @@ impl Client {
                 Err(Spurious {
                     message: format!("HTTP {}", status_text(status)),
                     retry_after,
+                    timeout: false,
+                    proxy_failed: false,
                 })
             }
-            s => Ok(Err(Fatal(format!("unexpected HTTP {}", status_text(s))))),
+            s => Ok(Err(Fatal::Message(format!(
+                "unexpected HTTP {}",
+                status_text(s)
+            )))),
         }
     }
 
-    /// Reads a body, refusing one larger than [`MAX_BODY`].
+    /// Reads a body, refusing one larger than [`MAX_BODY`], and one that
+    /// comes slower than `http.low-speed-limit` bytes a second over a whole
+    /// `http.timeout` (curl's low-speed limit and time, as cargo sets them).
     async fn body(&self, mut resp: reqwest::Response) -> Result<Result<Vec<u8>, Fatal>, Spurious> {
         let mut body = Vec::with_capacity(resp.content_length().map_or(16 << 10, |n| {
             usize::try_from(n).unwrap_or(MAX_BODY).min(MAX_BODY)
         }));
+        let window = self.timeout;
+        let least = u64::from(self.low_speed_limit).saturating_mul(window.as_secs().max(1));
+        let mut window_end = tokio::time::Instant::now() + window;
+        let mut window_bytes: u64 = 0;
         loop {
-            match resp.chunk().await {
+            let read = if least == 0 {
+                Ok(resp.chunk().await)
+            } else {
+                tokio::time::timeout_at(window_end, resp.chunk()).await
+            };
+            let now = tokio::time::Instant::now();
+            if least > 0 && now >= window_end {
+                let got = window_bytes
+                    + read.as_ref().map_or(0, |r| match r {
+                        Ok(Some(c)) => c.len() as u64,
+                        _ => 0,
+                    });
+                if got < least {
+                    return Err(self.too_slow());
+                }
+                window_end = now + window;
+                window_bytes = 0;
+            }
+            let Ok(read) = read else { continue };
+            match read {
                 Ok(Some(chunk)) => {
                     if body.len() + chunk.len() > MAX_BODY {
-                        return Ok(Err(Fatal(format!(
+                        return Ok(Err(Fatal::Message(format!(
                             "the response is larger than {} MB",
                             MAX_BODY >> 20
                         ))));
                     }
+                    window_bytes += chunk.len() as u64;
                     body.extend_from_slice(&chunk);
                 }
                 Ok(None) => return Ok(Ok(body)),
-                Err(e) => return Err(self.transport(&e)),
+                Err(e) => return Err(self.transport(&e, None)),
             }
         }
     }
 
-    /// A transport failure, described without the URL (the caller names it).
-    fn transport(&self, e: &reqwest::Error) -> Spurious {
-        let message = if e.is_timeout() {
+    fn too_slow(&self) -> Spurious {
+        Spurious {
+            message: format!(
+                "the response came slower than {} bytes/s for {}s (http.low-speed-limit over http.timeout)",
+                self.low_speed_limit,
+                self.timeout.as_secs()
+            ),
+            retry_after: None,
+            timeout: true,
+            proxy_failed: false,
+        }
+    }
+
+    /// A transport failure, described without the URL (the caller names
+    /// it); one that reaching the proxy `via` failed names the proxy.
+    fn transport(&self, e: &reqwest::Error, via: Option<&Route>) -> Spurious {
+        let proxy_failed = via.is_some() && e.is_connect() && !e.is_timeout();
+        let mut message = if e.is_timeout() {
             format!(
                 "no answer within {}s (http.timeout)",
                 self.timeout.as_secs()
             )
+        } else if let (true, Some(r)) = (proxy_failed, via) {
+            format!("cannot connect to the proxy {}: {}", r.shown, error_text(e))
         } else if e.is_connect() {
             format!("cannot connect: {}", error_text(e))
         } else if e.is_body() || e.is_decode() {
@@ -294,9 +397,14 @@ impl Client {
         } else {
             error_text(e)
         };
+        if let (Some(r), true) = (via, e.is_timeout()) {
+            message.push_str(&format!(" through the proxy {}", r.shown));
+        }
         Spurious {
             message,
             retry_after: None,
+            timeout: e.is_timeout(),
+            proxy_failed,
         }
     }
 }
@@ -305,10 +413,19 @@ impl Client {
 struct Spurious {
     message: String,
     retry_after: Option<Duration>,
+    /// A timeout (or a body below the low-speed limit): counts towards
+    /// giving up on the host.
+    timeout: bool,
+    /// The proxy could not be reached.
+    proxy_failed: bool,
 }
 
 /// A failure retrying cannot fix.
-struct Fatal(String);
+enum Fatal {
+    Message(String),
+    /// Not sent: the host was given up on, for this reason.
+    Down(String),
+}
 
 /// `404 Not Found`.
 pub(super) fn status_text(s: StatusCode) -> String {

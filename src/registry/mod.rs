@@ -10,10 +10,12 @@
 
 mod cache;
 pub mod config;
+mod hosts;
 mod http;
 mod parse;
 pub(crate) mod path;
 pub(crate) mod policy_file;
+mod proxy;
 pub(crate) mod sources;
 
 use std::collections::HashMap;
@@ -25,6 +27,7 @@ pub use cache::Cache;
 pub use parse::Release;
 
 use crate::registry::config::{HttpConfig, Registry, display_url};
+use hosts::HostDown;
 use http::{Client, Outcome, status_text};
 
 /// How a run reaches the registries.
@@ -45,6 +48,9 @@ pub trait Progress: Send + Sync {
     fn advance(&self) {}
     /// All are done (or the run failed).
     fn finish(&self) {}
+    /// Something cargo would warn about too (both `.cargo/config` and
+    /// `.cargo/config.toml`); the command line prints it on stderr.
+    fn warn(&self, _message: &str) {}
 }
 
 /// A [`Progress`] that shows nothing.
@@ -209,6 +215,10 @@ async fn online(
 
     let mut index = Index::default();
     let mut failures = Vec::new();
+    // Crates not read because their registry's host timed out, by
+    // registry: one line each, naming the timeout once.
+    let mut down: std::collections::BTreeMap<String, (Option<String>, Vec<String>)> =
+        Default::default();
     while let Some(joined) = set.join_next().await {
         let (reg, krate, r) = joined.map_err(|e| anyhow!("internal error: a fetch failed: {e}"))?;
         match r {
@@ -221,8 +231,36 @@ async fn online(
                 index.stats.not_modified += 1;
                 index.crates.insert(key(&reg, &krate), Arc::new(releases));
             }
-            Err(e) => failures.push(format!("{e:#}")),
+            Err(e) => match e.downcast_ref::<HostDown>() {
+                Some(d) => {
+                    let key = match &d.proxy {
+                        Some(p) => format!("\0{p}"),
+                        None => reg.describe(),
+                    };
+                    let entry = down.entry(key).or_default();
+                    if d.tried || entry.0.is_none() {
+                        entry.0.get_or_insert_with(|| d.reason.clone());
+                    }
+                    entry.1.push(krate);
+                }
+                None => failures.push(format!("{e:#}")),
+            },
         }
+    }
+    for (key, (reason, mut crates)) in down {
+        crates.sort_unstable();
+        // A proxy failure is the proxy's (its reason names it), not the
+        // registry's.
+        let what = match key.strip_prefix('\0') {
+            Some(_) => String::new(),
+            None => format!("registry {key} timed out: "),
+        };
+        failures.push(format!(
+            "{what}{}; gave up on {} crate(s): {}",
+            reason.unwrap_or_default(),
+            crates.len(),
+            capped(&crates, ", ")
+        ));
     }
     match failures.len() {
         0 => Ok(index),
@@ -341,6 +379,10 @@ async fn one(
     });
     let token = if with_token { reg.token.as_ref() } else { None };
     let outcome = client.get(&url, token, etag, lm).await.map_err(|e| {
+        if e.is::<HostDown>() {
+            // Grouped by registry in `online`.
+            return e;
+        }
         anyhow!(
             "registry {}: cannot fetch crate `{krate}` from {}: {e:#}",
             reg.describe(),

@@ -27,8 +27,12 @@ impl Sources {
     /// Reads cargo's configuration as it applies at the workspace root, in
     /// the context's environment.
     pub(crate) fn load(ctx: &Context, root: &Path) -> Result<Sources> {
+        let config = CargoConfig::load(root, ctx.cargo_env.clone(), ctx.home_dir.as_deref())?;
+        for w in &config.warnings {
+            ctx.progress.warn(w);
+        }
         Ok(Sources {
-            config: CargoConfig::load(root, ctx.cargo_env.clone(), ctx.home_dir.as_deref())?,
+            config,
             cache_dir: ctx.cache_dir.clone(),
             named: HashMap::new(),
             by_source: HashMap::new(),

@@ -2,7 +2,7 @@
 //! directory, for tests and benchmarks: `ETag`/`Last-Modified` with 304
 //! answers, an optional token (`auth-required`), and fault modes (hang,
 //! a status code, a body cut off mid-transfer, a well-framed body cut
-//! mid-line). Every request is logged so tests can assert what went over
+//! mid-line, a body dripped a byte a second). Every request is logged so tests can assert what went over
 //! the wire. Binds 127.0.0.1:0 only.
 #![allow(dead_code)]
 
@@ -24,6 +24,9 @@ pub(crate) enum Fault {
     Truncated,
     /// Send the first half of the body as if it were all of it.
     CutLine,
+    /// Answer 200 with a long body, one byte a second (until the client
+    /// gives up and closes).
+    Drip,
 }
 
 /// One request, as the server saw it.
@@ -216,6 +219,19 @@ fn serve(stream: TcpStream, st: &State) -> std::io::Result<()> {
             let mut sink = [0u8; 64];
             let _ = r.get_mut().set_read_timeout(Some(Duration::from_secs(120)));
             while matches!(r.read(&mut sink), Ok(n) if n > 0) {}
+            return Ok(());
+        }
+        if let Some(Fault::Drip) = fault {
+            log(200, 0);
+            let len = 10_000;
+            w.write_all(head(200, &[], len).as_bytes())?;
+            w.flush()?;
+            for _ in 0..len {
+                // Fails once the client has closed the connection.
+                w.write_all(b"x")?;
+                w.flush()?;
+                std::thread::sleep(Duration::from_secs(1));
+            }
             return Ok(());
         }
         if let Some(Fault::Status(code)) = fault {

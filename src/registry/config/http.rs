@@ -1,5 +1,5 @@
 //! cargo's HTTP settings, as the registry client applies them: `[http]`
-//! (`cainfo`, `proxy`, `timeout`) and `[net]` (`retry`, `offline`), each
+//! (`cainfo`, `proxy`, `timeout`, `low-speed-limit`) and `[net]` (`retry`, `offline`), each
 //! with its `CARGO_HTTP_*` / `CARGO_NET_*` variable, and cargo's defaults
 //! (see `[http]` and `[net]` in
 //! <https://doc.rust-lang.org/cargo/reference/config.html>). Without
@@ -16,6 +16,8 @@ use super::CargoConfig;
 /// cargo's defaults for `http.timeout` and `net.retry`.
 pub(super) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub(super) const DEFAULT_RETRY: u32 = 3;
+/// cargo's default for `http.low-speed-limit`, in bytes a second.
+pub(super) const DEFAULT_LOW_SPEED_LIMIT: u32 = 10;
 
 /// Where cargo's HTTP settings put the client.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,8 +30,12 @@ pub struct HttpConfig {
     pub proxy: Option<String>,
     /// `NO_PROXY` (or `no_proxy`): hosts reached without the proxy.
     pub no_proxy: Option<String>,
-    /// `http.timeout`: for connecting and for each read (default 30 s).
+    /// `http.timeout`: for connecting, for the answer and each read, and
+    /// the window of the low-speed limit (default 30 s).
     pub timeout: Duration,
+    /// `http.low-speed-limit`: a body slower than this many bytes a second
+    /// over a whole `timeout` is a timeout (default 10; 0 turns it off).
+    pub low_speed_limit: u32,
     /// `net.retry`: how often a spurious failure is retried (default 3).
     pub retry: u32,
     /// `net.offline`: use no network at all.
@@ -53,6 +59,11 @@ impl CargoConfig {
             Some(s) => Duration::from_secs(s),
             None => DEFAULT_TIMEOUT,
         };
+        let low_speed_limit =
+            match self.integer("CARGO_HTTP_LOW_SPEED_LIMIT", &["http", "low-speed-limit"])? {
+                Some(n) => u32::try_from(n).unwrap_or(u32::MAX),
+                None => DEFAULT_LOW_SPEED_LIMIT,
+            };
         let retry = match self.integer("CARGO_NET_RETRY", &["net", "retry"])? {
             Some(n) => u32::try_from(n).unwrap_or(u32::MAX).min(10),
             None => DEFAULT_RETRY,
@@ -63,6 +74,7 @@ impl CargoConfig {
             proxy,
             no_proxy,
             timeout,
+            low_speed_limit,
             retry,
             offline,
         })
@@ -80,20 +92,26 @@ mod tests {
         let f = fixture();
         write(
             &f.root.join(".cargo/config.toml"),
-            "[http]\ncainfo = \"certs/ca.pem\"\ntimeout = 5\nproxy = \"http://proxy.example:3128\"\n[net]\nretry = 1\noffline = true\n",
+            "[http]\ncainfo = \"certs/ca.pem\"\ntimeout = 5\nlow-speed-limit = 50\nproxy = \"http://proxy.example:3128\"\n[net]\nretry = 1\noffline = true\n",
         );
         let c = load(&f, &[]).unwrap();
         assert_eq!(c.http.cainfo, Some(f.root.join("certs/ca.pem")));
         assert_eq!(c.http.timeout, Duration::from_secs(5));
+        assert_eq!(c.http.low_speed_limit, 50);
         assert_eq!(c.http.proxy.as_deref(), Some("http://proxy.example:3128"));
         assert_eq!(c.http.retry, 1);
         assert!(c.http.offline);
         let c = load(
             &f,
-            &[("CARGO_HTTP_TIMEOUT", "2"), ("CARGO_NET_OFFLINE", "false")],
+            &[
+                ("CARGO_HTTP_TIMEOUT", "2"),
+                ("CARGO_NET_OFFLINE", "false"),
+                ("CARGO_HTTP_LOW_SPEED_LIMIT", "0"),
+            ],
         )
         .unwrap();
         assert_eq!(c.http.timeout, Duration::from_secs(2));
+        assert_eq!(c.http.low_speed_limit, 0);
         assert!(!c.http.offline);
         let e = load(&f, &[("CARGO_HTTP_TIMEOUT", "soon")]).unwrap_err();
         assert!(e.to_string().contains("CARGO_HTTP_TIMEOUT"), "{e}");

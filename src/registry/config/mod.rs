@@ -5,9 +5,10 @@
 //! `net.offline`) and cargo's minimum publish age.
 //!
 //! Files, highest priority first: `.cargo/config.toml` (or the older
-//! `.cargo/config`) in the workspace root and each of its ancestors, then
+//! `.cargo/config`, which wins when both exist, as in cargo) in the workspace root and each of its ancestors, then
 //! `$CARGO_HOME/config.toml`. `CARGO_*` environment variables beat every
-//! file; `$CARGO_HOME/credentials.toml` beats the files for tokens.
+//! file; `$CARGO_HOME/credentials.toml` (or `credentials`, which wins when
+//! both exist) beats the files for tokens.
 //! Tokens are held in [`Secret`], which never prints its value.
 //!
 //! This module loads the files in that order (cargo's "Hierarchical
@@ -40,7 +41,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
 
-use http::{DEFAULT_RETRY, DEFAULT_TIMEOUT};
+use http::{DEFAULT_LOW_SPEED_LIMIT, DEFAULT_RETRY, DEFAULT_TIMEOUT};
 
 /// One configuration file, parsed.
 struct File {
@@ -90,6 +91,8 @@ pub struct CargoConfig {
     files: Vec<File>,
     credentials: Option<File>,
     env: Env,
+    /// What cargo would warn about (both `config` and `config.toml`).
+    pub warnings: Vec<String>,
     pub http: HttpConfig,
 }
 
@@ -122,6 +125,7 @@ impl CargoConfig {
         };
         let mut seen = HashSet::new();
         let mut files = Vec::new();
+        let mut warnings = Vec::new();
         let dirs_to_read = dir
             .ancestors()
             .map(|d| d.join(".cargo"))
@@ -131,29 +135,23 @@ impl CargoConfig {
             if !seen.insert(key) {
                 continue;
             }
-            // cargo prefers `config.toml` when both exist.
-            for name in ["config.toml", "config"] {
-                let path = cargo_dir.join(name);
-                if let Some(file) = read_toml(&path)? {
-                    files.push(file);
-                    break;
-                }
+            if let Some(file) = read_pair(&cargo_dir, "config", &mut warnings)? {
+                files.push(file);
             }
         }
-        let credentials = match read_toml(&cargo_home.join("credentials.toml"))? {
-            Some(f) => Some(f),
-            None => read_toml(&cargo_home.join("credentials"))?,
-        };
+        let credentials = read_pair(&cargo_home, "credentials", &mut warnings)?;
         let mut cfg = CargoConfig {
             cargo_home,
             files,
             credentials,
             env,
+            warnings,
             http: HttpConfig {
                 cainfo: None,
                 proxy: None,
                 no_proxy: None,
                 timeout: DEFAULT_TIMEOUT,
+                low_speed_limit: DEFAULT_LOW_SPEED_LIMIT,
                 retry: DEFAULT_RETRY,
                 offline: false,
             },
@@ -268,6 +266,36 @@ impl Origin<'_> {
     }
 }
 
+/// `dir/NAME` or `dir/NAME.toml`, as cargo picks between them
+/// (`GlobalContext::get_file_path` in cargo's `util/context/mod.rs`): the
+/// name without extension when it exists, with a warning when the `.toml`
+/// one exists too and is not the same file (a symlink to it is the
+/// documented way to serve old cargos).
+fn read_pair(dir: &Path, name: &str, warnings: &mut Vec<String>) -> Result<Option<File>> {
+    let bare = dir.join(name);
+    let toml = dir.join(format!("{name}.toml"));
+    match read_toml(&bare)? {
+        Some(file) => {
+            if toml.is_file() {
+                let same = match (std::fs::canonicalize(&bare), std::fs::canonicalize(&toml)) {
+                    (Ok(a), Ok(b)) => a == b,
+                    _ => false,
+                };
+                if !same {
+                    warnings.push(format!(
+                        "both `{}` and `{}` exist. Using `{}`",
+                        bare.display(),
+                        toml.display(),
+                        bare.display()
+                    ));
+                }
+            }
+            Ok(Some(file))
+        }
+        None => read_toml(&toml),
+    }
+}
+
 /// Reads a TOML file, `None` when it does not exist.
 fn read_toml(path: &Path) -> Result<Option<File>> {
     let text = match std::fs::read_to_string(path) {
@@ -322,5 +350,50 @@ mod tests {
         let c = load(&f, &[]).unwrap();
         assert_eq!(c.http.timeout, Duration::from_secs(7));
         assert_eq!(c.http.retry, 0);
+        assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+    }
+
+    #[test]
+    fn config_without_extension_wins_over_config_toml_with_a_warning() {
+        let f = fixture();
+        write(&f.root.join(".cargo/config"), "[http]\ntimeout = 7\n");
+        write(&f.root.join(".cargo/config.toml"), "[http]\ntimeout = 8\n");
+        let c = load(&f, &[]).unwrap();
+        assert_eq!(c.http.timeout, Duration::from_secs(7));
+        assert_eq!(c.warnings.len(), 1, "{:?}", c.warnings);
+        assert!(
+            c.warnings[0].contains("Using `") && c.warnings[0].ends_with("config`"),
+            "{:?}",
+            c.warnings
+        );
+        // credentials beats credentials.toml the same way.
+        write(
+            &f.home.join("credentials"),
+            "[registry]\ntoken = \"bare\"\n",
+        );
+        write(
+            &f.home.join("credentials.toml"),
+            "[registry]\ntoken = \"toml\"\n",
+        );
+        let c = load(&f, &[]).unwrap();
+        let token = c.registry_named(None).unwrap().token;
+        assert_eq!(token.as_ref().map(super::Secret::expose), Some("bare"));
+        assert_eq!(c.warnings.len(), 2, "{:?}", c.warnings);
+        assert!(
+            c.warnings[1].contains("credentials.toml"),
+            "{:?}",
+            c.warnings
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn config_linked_to_config_toml_is_not_warned_about() {
+        let f = fixture();
+        write(&f.root.join(".cargo/config.toml"), "[http]\ntimeout = 8\n");
+        std::os::unix::fs::symlink("config.toml", f.root.join(".cargo/config")).unwrap();
+        let c = load(&f, &[]).unwrap();
+        assert_eq!(c.http.timeout, Duration::from_secs(8));
+        assert!(c.warnings.is_empty(), "{:?}", c.warnings);
     }
 }

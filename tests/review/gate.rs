@@ -182,3 +182,33 @@ fn require_vetted_changed_judges_transitive_introduced_versions_too() {
         triples(&[("unvetted", "deny", "cat")])
     );
 }
+
+#[test]
+fn a_change_introducing_a_denied_release_fails_and_says_why() {
+    let r = Repo::new();
+    // 1.2.1 is vetted in the fixture's pin.toml; the team then denies it.
+    r.edit(
+        "pin.toml",
+        "reason = \"read the diffs\"\n",
+        "reason = \"read the diffs\"\n\n[[denied]]\ncrate = \"alpha\"\nversions = [\"1.2.1\"]\nreason = \"breaks TLS\"\n",
+    );
+    r.relock("alpha", "1.1.0", "1.2.1");
+    r.edit("app/Cargo.toml", "alpha = \"1.1\"", "alpha = \"=1.2.1\"");
+    let v = r.cmd().args(["--base", "HEAD", "--format", "json"]).json(1);
+    let denied: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "denied")
+        .collect();
+    assert_eq!(denied.len(), 1, "{v:#}");
+    assert_eq!(denied[0]["package"], "alpha");
+    assert!(
+        denied[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("breaks TLS"),
+        "{v:#}"
+    );
+    assert_eq!(change(&v, "alpha")["introduced"][0]["status"], "denied");
+}

@@ -10,7 +10,9 @@ use std::sync::Arc;
 
 use anyhow::{Result, anyhow, bail};
 use semver::Version;
-use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, value};
+use toml_edit::{ArrayOfTables, DocumentMut, Item, Value};
+
+use crate::change::policy_edit::add_version;
 
 use crate::audit::policy::Policy;
 use crate::change::{ChangeSet, FileChange};
@@ -229,36 +231,20 @@ pub(crate) fn record(
             continue;
         }
         // One entry per crate, reason, reviewer and day.
-        let date = stamp.date.map(|d| d.to_string());
-        let same = list.iter_mut().find(|t| {
-            t.get("crate").and_then(Item::as_str) == Some(r.krate.as_str())
-                && t.get("reason").and_then(Item::as_str) == Some(reason)
-                && t.get("by").and_then(Item::as_str) == stamp.by.as_deref()
-                && t.get("date").map(|d| d.to_string().trim().to_string()) == date
-        });
-        match same
-            .and_then(|t| t.get_mut("versions"))
-            .and_then(Item::as_array_mut)
-        {
-            Some(a) => a.push(v),
-            None => {
-                let mut t = Table::new();
-                t.insert("crate", value(r.krate.as_str()));
-                let mut a = Array::new();
-                a.push(v);
-                t.insert("versions", value(a));
-                t.insert("reason", value(reason));
-                if let Some(by) = &stamp.by {
-                    t.insert("by", value(by.as_str()));
-                }
-                if let Some(d) = stamp.date
-                    && let Ok(dt) = d.to_string().parse::<toml_edit::Datetime>()
-                {
-                    t.insert("date", value(dt));
-                }
-                list.push(t);
-            }
-        }
+        let date = stamp
+            .date
+            .and_then(|d| d.to_string().parse::<toml_edit::Datetime>().ok())
+            .map(Value::from);
+        add_version(
+            list,
+            &r.krate,
+            &v,
+            &[
+                ("reason", Some(reason.into())),
+                ("by", stamp.by.as_deref().map(Value::from)),
+                ("date", date),
+            ],
+        );
         outcomes.push(Recorded {
             release: r.clone(),
             added: true,

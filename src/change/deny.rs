@@ -8,7 +8,9 @@
 use std::path::Path;
 
 use anyhow::{Result, anyhow, bail};
-use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, value};
+use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Value};
+
+use crate::change::policy_edit::add_version;
 
 use crate::audit::policy::Policy;
 use crate::change::allow::CrateVersion;
@@ -120,29 +122,15 @@ pub(crate) fn record(
         let Some(list) = doc.get_mut("denied").and_then(Item::as_array_of_tables_mut) else {
             bail!("{shown}: `denied` must be written as [[denied]] tables for `deny` to add to it");
         };
-        let same = list.iter_mut().find(|t| {
-            t.get("crate").and_then(Item::as_str) == Some(r.krate.as_str())
-                && t.get("reason").and_then(Item::as_str) == Some(reason)
-                && t.get("advisory").and_then(Item::as_str) == advisory
-        });
-        match same
-            .and_then(|t| t.get_mut("versions"))
-            .and_then(Item::as_array_mut)
-        {
-            Some(a) => a.push(v),
-            None => {
-                let mut t = Table::new();
-                t.insert("crate", value(r.krate.as_str()));
-                let mut a = Array::new();
-                a.push(v);
-                t.insert("versions", value(a));
-                t.insert("reason", value(reason));
-                if let Some(id) = advisory {
-                    t.insert("advisory", value(id));
-                }
-                list.push(t);
-            }
-        }
+        add_version(
+            list,
+            &r.krate,
+            &v,
+            &[
+                ("reason", Some(reason.into())),
+                ("advisory", advisory.map(Value::from)),
+            ],
+        );
         out.added.push(r.clone());
     }
     Ok((doc.to_string(), out))

@@ -26,6 +26,7 @@ pub mod edit;
 pub mod fix;
 pub(crate) mod interrupt;
 pub(crate) mod lock;
+pub(crate) mod policy_edit;
 pub(crate) mod relock;
 pub(crate) mod rollback;
 pub(crate) mod upgrade;

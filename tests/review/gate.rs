@@ -195,7 +195,7 @@ fn a_change_introducing_a_denied_release_fails_and_says_why() {
     r.relock("alpha", "1.1.0", "1.2.1");
     r.edit("app/Cargo.toml", "alpha = \"1.1\"", "alpha = \"=1.2.1\"");
     let v = r.cmd().args(["--base", "HEAD", "--format", "json"]).json(1);
-    let denied: Vec<&serde_json::Value> = v["findings"]
+    let denied: Vec<&Value> = v["findings"]
         .as_array()
         .unwrap()
         .iter()

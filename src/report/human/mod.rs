@@ -39,6 +39,26 @@ pub(crate) fn table(style: &Style, header: &[&str]) -> Table {
     t
 }
 
+/// The requirements a command rewrote (or would): a table, then a blank
+/// line; nothing when there are none.
+pub(crate) fn rewrites<'a>(
+    rewrites: impl IntoIterator<Item = &'a crate::change::Rewrite>,
+    style: &Style,
+) -> String {
+    let mut t = table(style, &["location", "dependency", "from", "to"]);
+    let mut any = false;
+    for r in rewrites {
+        any = true;
+        t.add_row(vec![
+            Cell::new(format!("{}:{}", r.manifest, r.line)),
+            Cell::new(&r.name),
+            Cell::new(&r.from),
+            Cell::new(&r.to),
+        ]);
+    }
+    if any { format!("{t}\n") } else { String::new() }
+}
+
 /// A level word, coloured like cargo's diagnostics.
 pub(crate) fn level_cell(level: Level) -> Cell {
     let c = Cell::new(level.as_str());

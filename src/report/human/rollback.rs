@@ -2,28 +2,16 @@
 //! requirements that moved with it, and everything that moved in
 //! Cargo.lock.
 
-use comfy_table::Cell;
-
-use super::table;
+use super::rewrites;
 use crate::change::rollback::Plan;
 use crate::report::Style;
 
 pub(crate) fn rollback(plan: &Plan, dry_run: bool, style: &Style) -> String {
     let mut out = String::new();
-    let rewrites: Vec<_> = plan.moves.iter().flat_map(|m| &m.requirements).collect();
-    if !rewrites.is_empty() {
-        let mut t = table(style, &["location", "dependency", "from", "to"]);
-        for r in rewrites {
-            t.add_row(vec![
-                Cell::new(format!("{}:{}", r.manifest, r.line)),
-                Cell::new(&r.name),
-                Cell::new(&r.from),
-                Cell::new(&r.to),
-            ]);
-        }
-        out.push_str(&t.to_string());
-        out.push('\n');
-    }
+    out.push_str(&rewrites(
+        plan.moves.iter().flat_map(|m| &m.requirements),
+        style,
+    ));
     let verb = if dry_run {
         "would go back"
     } else {

@@ -1,9 +1,7 @@
 //! `upgrade`'s human report: what moved (or would), and what each newer
 //! release is held back by.
 
-use comfy_table::Cell;
-
-use super::table;
+use super::rewrites;
 use crate::change::upgrade::{Held, Plan};
 use crate::report::Style;
 
@@ -31,20 +29,10 @@ fn held_text(held: &[Held]) -> String {
 /// move and per crate held where it is, and a summary.
 pub(crate) fn upgrade(plan: &Plan, dry_run: bool, style: &Style) -> String {
     let mut out = String::new();
-    let rewrites: Vec<_> = plan.moves.iter().flat_map(|m| &m.requirements).collect();
-    if !rewrites.is_empty() {
-        let mut t = table(style, &["location", "dependency", "from", "to"]);
-        for r in rewrites {
-            t.add_row(vec![
-                Cell::new(format!("{}:{}", r.manifest, r.line)),
-                Cell::new(&r.name),
-                Cell::new(&r.from),
-                Cell::new(&r.to),
-            ]);
-        }
-        out.push_str(&t.to_string());
-        out.push('\n');
-    }
+    out.push_str(&rewrites(
+        plan.moves.iter().flat_map(|m| &m.requirements),
+        style,
+    ));
     let verb = if dry_run { "would move" } else { "moved" };
     for m in &plan.moves {
         out.push_str(&format!("{} {verb} {} -> {}", m.package, m.from, m.to));

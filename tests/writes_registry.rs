@@ -8,63 +8,12 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::server::Server;
-use support::{Copy, Pin, pin, snapshot_tree};
-
-/// The instant these tests run at (as tests/registry.rs).
-const NOW: &str = "2026-06-01T00:00:00Z";
-
-/// `registry-basic` copied and pointed at a fresh server.
-struct Ws {
-    copy: Copy,
-    root: PathBuf,
-    cache: PathBuf,
-    home: PathBuf,
-    _server: Server,
-}
-
-impl Ws {
-    fn new() -> Ws {
-        Ws::with_index(&support::fixture("registry"))
-    }
-
-    fn with_index(index: &Path) -> Ws {
-        let copy = Copy::at("registry-basic", "ws");
-        let root = copy.root().to_path_buf();
-        let server = Server::start(index);
-        for file in [".cargo/config.toml", "Cargo.lock"] {
-            let text = copy.read(file);
-            copy.write(file, &text.replace("PORT", &server.port().to_string()));
-        }
-        let cache = copy.dir.path().join("cache");
-        let home = copy.dir.path().join("cargo-home");
-        std::fs::create_dir_all(&home).unwrap();
-        Ws {
-            copy,
-            root,
-            cache,
-            home,
-            _server: server,
-        }
-    }
-
-    fn cmd(&self) -> Pin {
-        pin()
-            .current_dir(&self.root)
-            .now(NOW)
-            .cache_dir(&self.cache)
-            .cargo_home(&self.home)
-    }
-
-    /// Every file's bytes (the workspace only: not the cache).
-    fn tree(&self) -> Vec<(PathBuf, Vec<u8>)> {
-        snapshot_tree(&self.root)
-    }
-}
+use support::registry::{NOW, Ws};
+use support::snapshot_tree;
 
 fn crlf(text: &str) -> String {
     text.replace("\r\n", "\n").replace('\n', "\r\n")
@@ -77,8 +26,8 @@ fn all_crlf(text: &str) -> bool {
 
 #[test]
 fn sigterm_while_cargo_relocks_puts_every_file_back() {
-    let ws = Ws::new();
-    let before = ws.tree();
+    let ws = Ws::new("registry-basic");
+    let before = snapshot_tree(&ws.root);
     // A cargo that runs `metadata` for real, and for `update` garbles the
     // lockfile, says so, and hangs.
     let mark = ws.copy.dir.path().join("cargo-is-updating");
@@ -114,7 +63,7 @@ fn sigterm_while_cargo_relocks_puts_every_file_back() {
     }
     assert_ne!(
         before,
-        ws.tree(),
+        snapshot_tree(&ws.root),
         "the manifests were written, the lock garbled"
     );
     support::run_ok(Command::new("kill").args(["-TERM", &child.id().to_string()]));
@@ -123,13 +72,13 @@ fn sigterm_while_cargo_relocks_puts_every_file_back() {
     assert_eq!(out.status.code(), Some(128 + 15), "{stderr}");
     assert!(stderr.contains("interrupted by SIGTERM"), "{stderr}");
     assert!(stderr.contains("nothing was changed"), "{stderr}");
-    assert_eq!(before, ws.tree(), "every file put back");
+    assert_eq!(before, snapshot_tree(&ws.root), "every file put back");
 }
 
 #[test]
 fn upgrade_finds_an_unwritable_output_before_changing_anything() {
-    let ws = Ws::new();
-    let before = ws.tree();
+    let ws = Ws::new("registry-basic");
+    let before = snapshot_tree(&ws.root);
     let missing = ws.copy.dir.path().join("no/such/dir/report.txt");
     for output in [Path::new("/dev/full"), &missing] {
         let err = ws
@@ -138,14 +87,14 @@ fn upgrade_finds_an_unwritable_output_before_changing_anything() {
             .arg(output)
             .stderr(2);
         assert!(err.contains("nothing was written"), "{err}");
-        assert_eq!(before, ws.tree(), "{}", output.display());
+        assert_eq!(before, snapshot_tree(&ws.root), "{}", output.display());
     }
     let err = ws
         .cmd()
         .args(["upgrade", "alpha", "--output", "Cargo.lock"])
         .stderr(2);
     assert!(err.contains("names a file this command edits"), "{err}");
-    assert_eq!(before, ws.tree());
+    assert_eq!(before, snapshot_tree(&ws.root));
     // A writable one gets the report, after the relock.
     let report = ws.copy.dir.path().join("report.txt");
     ws.cmd()
@@ -157,7 +106,7 @@ fn upgrade_finds_an_unwritable_output_before_changing_anything() {
 
 #[test]
 fn crlf_survives_cargos_relock_and_allow() {
-    let ws = Ws::new();
+    let ws = Ws::new("registry-basic");
     for file in ["Cargo.lock", "pin.toml", "app/Cargo.toml"] {
         ws.copy.write(file, &crlf(&ws.copy.read(file)));
     }
@@ -179,7 +128,7 @@ fn crlf_survives_cargos_relock_and_allow() {
 
 #[test]
 fn allow_edits_a_symlinked_pin_toml_at_its_target() {
-    let ws = Ws::new();
+    let ws = Ws::new("registry-basic");
     let real = ws.copy.dir.path().join("shared-pin.toml");
     std::fs::rename(ws.root.join("pin.toml"), &real).unwrap();
     std::os::unix::fs::symlink(&real, ws.root.join("pin.toml")).unwrap();
@@ -209,8 +158,8 @@ fn an_index_file_without_the_crates_releases_is_an_error_in_every_command() {
         let index = tempfile::tempdir().unwrap();
         support::copy_dir(&support::fixture("registry"), index.path());
         std::fs::write(index.path().join("al/ph/alpha"), body).unwrap();
-        let ws = Ws::with_index(index.path());
-        let before = ws.tree();
+        let ws = Ws::with_index("registry-basic", index.path());
+        let before = snapshot_tree(&ws.root);
         for args in [
             &["outdated"][..],
             &["check", "--registry"][..],
@@ -225,7 +174,7 @@ fn an_index_file_without_the_crates_releases_is_an_error_in_every_command() {
                 "{body:?} {args:?}: {err}"
             );
         }
-        assert_eq!(before, ws.tree());
+        assert_eq!(before, snapshot_tree(&ws.root));
     }
 }
 
@@ -247,7 +196,7 @@ fn a_release_without_publish_time_is_age_unknown_and_fails_closed_when_required(
         })
         .collect();
     std::fs::write(&alpha, stripped).unwrap();
-    let ws = Ws::with_index(index.path());
+    let ws = Ws::with_index("registry-basic", index.path());
 
     // By default an unknown age is not "too new", and every report says
     // the age is unknown.
@@ -295,7 +244,7 @@ fn a_release_without_publish_time_is_age_unknown_and_fails_closed_when_required(
 
 #[test]
 fn upgrade_stops_when_cargo_lock_changed_while_it_waited_for_the_lock() {
-    let ws = Ws::new();
+    let ws = Ws::new("registry-basic");
     let held = std::fs::File::open(&ws.root).unwrap();
     held.lock().unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-pin"));
@@ -323,11 +272,11 @@ fn upgrade_stops_when_cargo_lock_changed_while_it_waited_for_the_lock() {
     }
     let lock = format!("{}# touched meanwhile\n", ws.copy.read("Cargo.lock"));
     ws.copy.write("Cargo.lock", &lock);
-    let before = ws.tree();
+    let before = snapshot_tree(&ws.root);
     drop(held);
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("Cargo.lock changed on disk"), "{stderr}");
-    assert_eq!(before, ws.tree());
+    assert_eq!(before, snapshot_tree(&ws.root));
 }

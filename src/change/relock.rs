@@ -22,6 +22,14 @@ pub(crate) struct LockMove {
 }
 
 impl LockMove {
+    pub(crate) fn new(package: &str, from: &str, to: &str) -> LockMove {
+        LockMove {
+            package: package.to_string(),
+            from: from.to_string(),
+            to: to.to_string(),
+        }
+    }
+
     /// The `cargo` arguments that make the move.
     pub(crate) fn cargo_args(&self) -> Vec<String> {
         vec![

@@ -84,11 +84,7 @@ impl Plan {
     pub(crate) fn lock_moves(&self) -> Vec<LockMove> {
         self.moves
             .iter()
-            .map(|m| LockMove {
-                package: m.package.clone(),
-                from: m.from.clone(),
-                to: m.to.clone(),
-            })
+            .map(|m| LockMove::new(&m.package, &m.from, &m.to))
             .collect()
     }
 }

@@ -55,8 +55,17 @@ fn corrupt_lockfile() {
     std::fs::write(ws.join("Cargo.lock"), "version = 3\n[[package]\n").unwrap();
     fails_cleanly(ws, &["check"], "Cargo.lock:2:");
     fails_cleanly(ws, &["fix"], "Cargo.lock:2:");
+    std::fs::write(ws.join("Cargo.lock"), "").unwrap();
+    fails_cleanly(
+        ws,
+        &["check"],
+        "Cargo.lock:1: no `version` and no [[package]] entries",
+    );
+    // What cargo writes for a workspace with no dependencies is a lockfile:
+    // here, one that no longer locks what the manifests require.
     std::fs::write(ws.join("Cargo.lock"), "version = 3\n").unwrap();
-    fails_cleanly(ws, &["check"], "Cargo.lock:1: no [[package]] entries");
+    let out = pin().current_dir(ws).args(["check"]).stdout(1);
+    assert!(out.contains("lockfile-stale"), "{out}");
     std::fs::write(
         ws.join("Cargo.lock"),
         "version = 7\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n",

@@ -124,5 +124,7 @@ pub(crate) fn workspace(ws: &synth::Workspace, root: &Path) -> Workspace {
         },
         rust_version: None,
         ci: None,
+        cargo: cargo_pin::workspace::Cargo::new(None, root),
+        notes: Vec::new(),
     }
 }

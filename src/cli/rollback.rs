@@ -56,7 +56,7 @@ pub(crate) fn run(ctx: &Context, args: &RollbackArgs) -> Result<Output> {
             .check_report(file, &[ws.root.join("Cargo.lock")])?;
     }
     if !args.dry_run {
-        rollback::apply(&ws, &ctx.cargo, &mut plan, offline)?;
+        rollback::apply(&ws, &ws.cargo, &mut plan, offline)?;
     }
     let frame = args.output.frame(ctx, &ws.root);
     let subject = Subject::Rollback {

@@ -70,11 +70,11 @@ pub(crate) fn run(ctx: &Context, args: &UpgradeArgs) -> Result<Output> {
     // cargo has relocked.
     match file {
         Some(file) => {
-            upgrade::apply(&ws, &ctx.cargo, &plan, offline, Some((&file, &text)))?;
+            upgrade::apply(&ws, &ws.cargo, &plan, offline, Some((&file, &text)))?;
             Ok(Output::quiet(Status::Ok))
         }
         None => {
-            upgrade::apply(&ws, &ctx.cargo, &plan, offline, None)?;
+            upgrade::apply(&ws, &ws.cargo, &plan, offline, None)?;
             // What cargo moved, planned or not: the same lockfile diff as
             // `review` (on stdout; a report file was made ready before).
             let mut text = text;

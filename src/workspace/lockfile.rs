@@ -132,9 +132,11 @@ impl Lockfile {
                 "1: unsupported lockfile format version {v} (cargo-pin reads versions 1 to 4)"
             );
         }
-        if raw.package.is_empty() {
+        // A workspace with no dependencies gets a lockfile with a version
+        // and no packages; with neither, it is not one cargo wrote.
+        if raw.package.is_empty() && raw.version.is_none() {
             anyhow::bail!(
-                "1: no [[package]] entries; this is not a lockfile cargo wrote (regenerate it with `cargo generate-lockfile`)"
+                "1: no `version` and no [[package]] entries; this is not a lockfile cargo wrote (regenerate it with `cargo generate-lockfile`)"
             );
         }
         let lines = crate::workspace::text::LineIndex::new(text);

@@ -66,30 +66,65 @@ fn member_patterns(m: &Manifest) -> Vec<(String, usize)> {
         .collect()
 }
 
-/// After `cargo metadata` failed: parse the manifests ourselves and return
-/// the first precise error (`app/Cargo.toml:38: invalid TOML: ...`).
-pub(super) fn diagnose(manifest: &Path) -> Option<anyhow::Error> {
-    let root = guess_root(manifest)?;
-    let root_manifest = root.join("Cargo.toml");
-    let read = |path: &Path| -> Result<Manifest> {
-        let m = read_manifest(&root, path)?;
-        for d in &m.deps {
-            if let DepSource::Registry {
-                requirement: Some(r),
-                ..
-            } = &d.source
-                && let Err(e) = crate::workspace::requirement::classify(r)
-            {
-                bail!(
-                    "{}:{}: dependency `{}`: invalid version requirement `{r}`: {e}",
-                    m.rel,
-                    d.line,
-                    d.name
-                );
-            }
-        }
-        Ok(m)
+/// After `cargo metadata` failed with `cargo_error`: the error to report.
+/// When cargo named a manifest (`named`), that one, with our own precise
+/// reading of it when we find the fault (`app/Cargo.toml:38: ...`), else
+/// cargo's message under its name; otherwise the first precise error among
+/// the manifests we can find, else cargo's message.
+pub(super) fn diagnose(
+    manifest: &Path,
+    named: Option<&Path>,
+    cargo_error: anyhow::Error,
+) -> anyhow::Error {
+    let Some(root) = guess_root(manifest) else {
+        return cargo_error;
     };
+    // A manifest that is not there (a member glob matching nothing) is
+    // better told by the entry that names it.
+    if let Some(named) = named.filter(|p| p.is_file()) {
+        return match check_manifest(&root, named) {
+            Err(e) => e,
+            Ok(_) => {
+                let rel = relative(&root, named);
+                let said = cargo_error
+                    .downcast_ref::<super::cargo::Failed>()
+                    .map_or_else(|| format!("{cargo_error:#}"), |f| f.message.clone());
+                let said = said.strip_prefix("error: ").unwrap_or(&said);
+                anyhow!("{rel}: cargo cannot read this manifest (`cargo metadata` failed):\n{said}")
+            }
+        };
+    }
+    first_fault(&root, manifest)
+        .or_else(|| named.and_then(|p| check_manifest(&root, p).err()))
+        .unwrap_or(cargo_error)
+}
+
+/// Reads a manifest as cargo would have to: TOML, and every requirement.
+fn check_manifest(root: &Path, path: &Path) -> Result<Manifest> {
+    let m = read_manifest(root, path)?;
+    for d in &m.deps {
+        if let DepSource::Registry {
+            requirement: Some(r),
+            ..
+        } = &d.source
+            && let Err(e) = crate::workspace::requirement::classify(r)
+        {
+            bail!(
+                "{}:{}: dependency `{}`: invalid version requirement `{r}`: {e}",
+                m.rel,
+                d.line,
+                d.name
+            );
+        }
+    }
+    Ok(m)
+}
+
+/// The first precise error among the root manifest, `manifest` and the
+/// members the root's patterns name.
+fn first_fault(root: &Path, manifest: &Path) -> Option<anyhow::Error> {
+    let root_manifest = root.join("Cargo.toml");
+    let read = |path: &Path| check_manifest(root, path);
     let rootm = match read(&root_manifest) {
         Ok(m) => m,
         Err(e) => return Some(e),
@@ -98,7 +133,7 @@ pub(super) fn diagnose(manifest: &Path) -> Option<anyhow::Error> {
         return Some(e);
     }
     for (pattern, line) in member_patterns(&rootm) {
-        let Ok(paths) = member_manifests(&root, &pattern) else {
+        let Ok(paths) = member_manifests(root, &pattern) else {
             continue;
         };
         let any = !paths.is_empty();

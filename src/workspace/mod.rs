@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, anyhow, bail};
 
 pub use cargo::Cargo;
-use cargo::{metadata, rust_version, workspace_packages};
+use cargo::{Failed, metadata, rust_version, workspace_packages};
 use lockfile::Lockfile;
 pub use locks::Locks;
 use manifest::{Dependency, Manifest};
@@ -43,6 +43,13 @@ pub struct Workspace {
     /// The CI files around the workspace, when they were read
     /// ([`crate::ci::read`]; `None` with `--no-ci` or `[ci] scan = false`).
     pub ci: Option<crate::ci::Surface>,
+    /// The cargo that could read the workspace: the one given, or the
+    /// toolchain it had to be read with instead. Later runs (relocking)
+    /// use it.
+    pub cargo: Cargo,
+    /// How reading it differed from a plain `cargo metadata` (an
+    /// uninstalled toolchain, `cargo-features`), for `-v`.
+    pub notes: Vec<String>,
 }
 
 /// Where a dependency is: its manifest's index in [`Workspace::manifests`]
@@ -85,13 +92,34 @@ pub fn manifest_path(explicit: Option<&Path>, cwd: &Path) -> Result<PathBuf> {
     }
 }
 
-/// Path of `path` relative to `root`, `/`-separated.
+/// Path of `path` relative to `root`, `/`-separated; with `../` steps
+/// when it is outside (a member beside the workspace root), so that it is
+/// still a relative reference (a SARIF URI, a GitHub path).
 pub fn relative(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
+    use std::path::Component;
+    // Lexically normal: cargo's messages name `a/../b/Cargo.toml`.
+    fn names(p: &Path) -> Vec<Component<'_>> {
+        let mut out: Vec<Component<'_>> = Vec::new();
+        for c in p.components() {
+            match c {
+                Component::CurDir => {}
+                Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                    out.pop();
+                }
+                c => out.push(c),
+            }
+        }
+        out
+    }
+    let (base, target) = (names(root), names(path));
+    let common = base.iter().zip(&target).take_while(|(a, b)| a == b).count();
+    let text = |c: &Component<'_>| c.as_os_str().to_string_lossy().into_owned();
+    // Nothing in common (another drive on Windows): no relative path.
+    if common == 0 && !base.is_empty() && !target.is_empty() {
+        return target.iter().map(text).collect::<Vec<_>>().join("/");
+    }
+    let mut parts: Vec<String> = vec!["..".to_string(); base.len() - common];
+    parts.extend(target[common..].iter().map(text));
     parts.join("/")
 }
 
@@ -111,11 +139,14 @@ impl Workspace {
         let meta = meta
             .join()
             .map_err(|_| anyhow!("internal error: the `cargo metadata` reader panicked"))?;
-        let meta = match meta {
+        let cargo::Read { meta, cargo, notes } = match meta {
             Ok(m) => m,
-            // cargo's message names paths relative to wherever it ran; find
-            // the culprit ourselves when we can, for a `file:line` message.
-            Err(e) => return Err(diagnose(&manifest).unwrap_or(e)),
+            // Name the manifest cargo names, with a `file:line` when our own
+            // reading finds the fault.
+            Err(e) => {
+                let named = e.downcast_ref::<Failed>().and_then(|f| f.manifest.clone());
+                return Err(diagnose(&manifest, named.as_deref(), e));
+            }
         };
         let root: PathBuf = meta.workspace_root.clone();
         if guess.root != root {
@@ -171,6 +202,8 @@ impl Workspace {
             toolchain,
             rust_version,
             ci: None,
+            cargo,
+            notes,
         })
     }
 
@@ -214,5 +247,24 @@ mod tests {
             "a/b/Cargo.toml"
         );
         assert_eq!(relative(root, Path::new("/w/Cargo.toml")), "Cargo.toml");
+        assert_eq!(relative(root, root), "");
+    }
+
+    #[test]
+    fn paths_outside_the_root_step_up() {
+        let root = Path::new("/w/root");
+        assert_eq!(
+            relative(root, Path::new("/w/other/Cargo.toml")),
+            "../other/Cargo.toml"
+        );
+        assert_eq!(
+            relative(root, Path::new("/x/y/Cargo.toml")),
+            "../../x/y/Cargo.toml"
+        );
+        assert_eq!(relative(Path::new("/"), Path::new("/a/b")), "a/b");
+        assert_eq!(
+            relative(root, Path::new("/w/root/a/../b/./Cargo.toml")),
+            "b/Cargo.toml"
+        );
     }
 }

@@ -62,6 +62,8 @@ pub(crate) fn load(git: &Git, ws: Workspace, base: &str, head: Option<&str>) -> 
                 toolchain: ws.toolchain,
                 rust_version: ws.rust_version,
                 ci: None,
+                cargo: ws.cargo,
+                notes: ws.notes,
             };
             (
                 Rev {

@@ -795,6 +795,26 @@ fn auth_required_registry_gets_the_token_which_never_shows() {
             );
         }
     }
+
+    // A token from credentials.toml that the registry refuses: the file and
+    // key are named, so the user knows which one to replace.
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join("credentials.toml"),
+        "[registries.corp]\ntoken = \"wr0ng-t0ken\"\n",
+    )
+    .unwrap();
+    let stderr = ws
+        .cmd()
+        .cargo_home(home.path())
+        .args(["check", "--registry"])
+        .stderr(2);
+    assert!(
+        stderr.contains("refused the token at `registries.corp.token` in")
+            && stderr.contains("credentials.toml"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("wr0ng-t0ken"), "token leaked: {stderr}");
 }
 
 #[test]

@@ -23,6 +23,11 @@ fn registry(url: &str, token: Option<&str>) -> Registry {
         replaced_by: None,
         index_url: url.to_string(),
         token: token.map(Secret::new),
+        token_place: if token.is_some() {
+            "the token in CARGO_REGISTRIES_FIXTURE_TOKEN".into()
+        } else {
+            "set CARGO_REGISTRIES_FIXTURE_TOKEN".into()
+        },
         min_publish_age: None,
     }
 }
@@ -283,7 +288,10 @@ fn auth_required_registries_get_the_token_and_never_show_it() {
 
     let wrong = registry(&s.url(), Some("wrong-token-value"));
     let e = err(&wrong, &["alpha"], &options(cache.path(), 5, 0));
-    assert!(e.contains("refused the configured token"), "{e}");
+    assert!(
+        e.contains("refused the token in CARGO_REGISTRIES_FIXTURE_TOKEN"),
+        "{e}"
+    );
     assert!(!e.contains("wrong-token-value"), "{e}");
 }
 

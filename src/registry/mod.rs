@@ -332,20 +332,21 @@ async fn auth_required(client: &Client, reg: &Registry) -> Result<bool> {
 }
 
 fn unauthorized(reg: &Registry, status: reqwest::StatusCode, sent: bool) -> anyhow::Error {
-    let var = if reg.name == config::CRATES_IO {
-        "CARGO_REGISTRY_TOKEN".to_string()
-    } else {
-        format!("CARGO_REGISTRIES_{}_TOKEN", config::env_key(&reg.name))
-    };
     let what = if sent {
-        "refused the configured token"
+        format!("refused {}", reg.token_place)
     } else if reg.token.is_some() {
-        "requires authentication although its config.json does not say `auth-required`"
+        format!(
+            "requires authentication although its config.json does not say `auth-required` (a token is configured: {})",
+            reg.token_place
+        )
     } else {
-        "requires authentication and no token is configured"
+        format!(
+            "requires authentication and no token is configured; {}",
+            reg.token_place
+        )
     };
     anyhow!(
-        "registry {} {what} (HTTP {}); set {var} or add the token to $CARGO_HOME/credentials.toml",
+        "registry {} {what} (HTTP {})",
         reg.describe(),
         status_text(status)
     )

@@ -44,8 +44,9 @@ impl fmt::Display for Secret {
 }
 
 impl CargoConfig {
-    /// The token of the named registry whose index is `url`, if any.
-    pub(super) fn token_for_url(&self, url: &str) -> Result<Option<Secret>> {
+    /// The token of the named registry whose index is `url`, if any, and
+    /// where it is (or would be) configured.
+    pub(super) fn token_for_url(&self, url: &str) -> Result<(Option<Secret>, String)> {
         for name in self.registry_names() {
             if let Some(index) = self.named_index(&name)?
                 && same_url(&index, url)
@@ -53,12 +54,16 @@ impl CargoConfig {
                 return self.token(&name);
             }
         }
-        Ok(None)
+        Ok((
+            None,
+            "name the registry in `[registries]` of .cargo/config.toml, then set its token".into(),
+        ))
     }
 
     /// The token cargo would send to registry `name`: the environment,
-    /// then credentials.toml, then the config files.
-    pub(super) fn token(&self, name: &str) -> Result<Option<Secret>> {
+    /// then credentials.toml, then the config files; and, for messages,
+    /// where it was found or the variable and file that would supply it.
+    pub(super) fn token(&self, name: &str) -> Result<(Option<Secret>, String)> {
         let (var, keys): (String, Vec<&str>) = if name == CRATES_IO {
             ("CARGO_REGISTRY_TOKEN".into(), vec!["registry", "token"])
         } else {
@@ -67,22 +72,29 @@ impl CargoConfig {
                 vec!["registries", name, "token"],
             )
         };
+        let key = keys.join(".");
         if let Some(v) = self.env_var(&var) {
-            return Ok(Some(Secret::new(v)));
+            return Ok((Some(Secret::new(v)), format!("the token in {var}")));
         }
         for f in self.credentials.iter().chain(self.files.iter()) {
             match f.get(&keys) {
                 None => continue,
-                Some(toml::Value::String(s)) => return Ok(Some(Secret::new(s.clone()))),
+                Some(toml::Value::String(s)) => {
+                    let place = format!("the token at `{key}` in {}", f.path.display());
+                    return Ok((Some(Secret::new(s.clone())), place));
+                }
                 Some(other) => bail!(
-                    "{}: `{}` must be a string, found {}",
+                    "{}: `{key}` must be a string, found {}",
                     f.path.display(),
-                    keys.join("."),
                     other.type_str()
                 ),
             }
         }
-        Ok(None)
+        let file = self.credentials.as_ref().map_or_else(
+            || self.cargo_home.join("credentials.toml"),
+            |f| f.path.clone(),
+        );
+        Ok((None, format!("set {var}, or `{key}` in {}", file.display())))
     }
 }
 

@@ -37,6 +37,9 @@ pub struct Registry {
     pub index_url: String,
     /// The token cargo would send, should the index say `auth-required`.
     pub token: Option<Secret>,
+    /// Where that token was found, or the variable and file that would
+    /// supply one (`set CARGO_REGISTRIES_X_TOKEN, or …`), for messages.
+    pub token_place: String,
     /// cargo's minimum publish age for this registry, if configured.
     pub min_publish_age: Option<SignedDuration>,
 }
@@ -149,10 +152,12 @@ impl CargoConfig {
                 display_url(&url)
             )
         })?;
+        let (token, token_place) = self.token_for_url(&url)?;
         Ok(Registry {
             name: display_url(&url),
             replaced_by: None,
-            token: self.token_for_url(&url)?,
+            token,
+            token_place,
             index_url,
             min_publish_age: self.global_min_publish_age()?,
         })
@@ -214,7 +219,7 @@ impl CargoConfig {
                 )
             })?
         };
-        let token = if name == CRATES_IO {
+        let (token, token_place) = if name == CRATES_IO {
             self.token(CRATES_IO)?
         } else if self.named_index(&name)?.is_some() {
             self.token(&name)?
@@ -226,6 +231,7 @@ impl CargoConfig {
             replaced_by,
             index_url,
             token,
+            token_place,
             min_publish_age,
         })
     }

@@ -44,6 +44,8 @@ use crate::audit::release::Status;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Format {
     Human,
+    /// `check` only: one finding per line, at any width.
+    Short,
     Json,
     Markdown,
     Sarif,
@@ -51,8 +53,9 @@ pub(crate) enum Format {
 }
 
 impl Format {
-    pub(crate) const ALL: [Format; 5] = [
+    pub(crate) const ALL: [Format; 6] = [
         Format::Human,
+        Format::Short,
         Format::Json,
         Format::Markdown,
         Format::Sarif,
@@ -63,6 +66,7 @@ impl Format {
     pub(crate) fn name(self) -> &'static str {
         match self {
             Format::Human => "human",
+            Format::Short => "short",
             Format::Json => "json",
             Format::Markdown => "markdown",
             Format::Sarif => "sarif",
@@ -74,6 +78,7 @@ impl Format {
     pub(crate) fn help(self) -> &'static str {
         match self {
             Format::Human => "Tables for a terminal",
+            Format::Short => "One finding per line (`file:line  level  rule  what`), at any width",
             Format::Json => "One JSON object (schema_version 1; schemas in schema/)",
             Format::Markdown => "A page for a pull-request comment or a CI job summary",
             Format::Sarif => "SARIF 2.1.0, for code scanning",
@@ -108,11 +113,20 @@ pub(crate) enum Subject<'a> {
 
 /// The formats of each command's report.
 pub(crate) const CHECK_FORMATS: &[Format] = &Format::ALL;
+/// The formats of the reports that are not `check`'s: `short` is a list of
+/// findings, which only `check` prints.
+const NOT_SHORT: &[Format] = &[
+    Format::Human,
+    Format::Json,
+    Format::Markdown,
+    Format::Sarif,
+    Format::Github,
+];
 pub(crate) const FIX_FORMATS: &[Format] = &[Format::Human, Format::Json, Format::Markdown];
 pub(crate) const OUTDATED_FORMATS: &[Format] = &[Format::Human, Format::Json, Format::Markdown];
 pub(crate) const UPGRADE_FORMATS: &[Format] = &[Format::Human, Format::Json];
 pub(crate) const ROLLBACK_FORMATS: &[Format] = &[Format::Human, Format::Json];
-pub(crate) const REVIEW_FORMATS: &[Format] = &Format::ALL;
+pub(crate) const REVIEW_FORMATS: &[Format] = NOT_SHORT;
 
 impl Subject<'_> {
     /// The formats this report has.
@@ -146,6 +160,7 @@ pub(crate) fn render(subject: Subject<'_>, format: Format, frame: &Frame<'_>) ->
     let style = &frame.style;
     Ok(match (subject, format) {
         (Subject::Check(r), Format::Human) => human::check(r, style),
+        (Subject::Check(r), Format::Short) => human::check_short(r, style),
         (Subject::Check(r), Format::Json) => json::check(r, &root),
         (Subject::Check(r), Format::Markdown) => markdown::check(r, &frame.source),
         (Subject::Check(r), Format::Sarif) => sarif::check(r, &frame.source),
@@ -317,6 +332,80 @@ pub(crate) fn by_manifest<'a>(
     groups
 }
 
+/// A finding's `table` as its header is written in a manifest:
+/// `dev-dependencies` is `[dev-dependencies]`,
+/// `target.cfg(windows).dependencies` is `[target.'cfg(windows)'.dependencies]`,
+/// `patch.crates-io` is `[patch.crates-io]`. Keys that are not bare TOML
+/// keys are quoted, as cargo's own examples write them.
+pub(crate) fn table_header(table: &str) -> String {
+    const KINDS: [&str; 3] = ["dependencies", "dev-dependencies", "build-dependencies"];
+    let target = table.strip_prefix("target.").and_then(|rest| {
+        KINDS.iter().find_map(|kind| {
+            let cfg = rest.strip_suffix(kind)?.strip_suffix('.')?;
+            (!cfg.is_empty()).then(|| format!("target.{}.{kind}", toml_key(cfg)))
+        })
+    });
+    let inner = match (target, table.strip_prefix("patch.")) {
+        (Some(t), _) => t,
+        (None, Some(source)) if !source.is_empty() => format!("patch.{}", toml_key(source)),
+        _ => table.to_string(),
+    };
+    format!("[{inner}]")
+}
+
+/// `key` as a TOML key: bare when it can be, else quoted (literal quotes
+/// when it holds no `'`).
+fn toml_key(key: &str) -> String {
+    if key
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        key.to_string()
+    } else if !key.contains(['\'', '\n', '\r']) {
+        format!("'{key}'")
+    } else {
+        format!("{key:?}")
+    }
+}
+
+/// How many hex digits of a git commit a report for people shows, as
+/// `git log --oneline` does in large repositories.
+pub(crate) const SHORT_REV: usize = 12;
+
+/// `text` with every full git commit id (40 or 64 hex digits standing
+/// alone) shortened to [`SHORT_REV`] digits, for reports people read; the
+/// JSON and SARIF reports keep them whole.
+pub(crate) fn short_revs(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let run = bytes[i..]
+            .iter()
+            .take_while(|b| b.is_ascii_hexdigit())
+            .count();
+        if run == 0 {
+            // Copy up to the next ASCII hex digit (char boundaries kept).
+            let next = bytes[i..]
+                .iter()
+                .position(u8::is_ascii_hexdigit)
+                .map_or(bytes.len(), |p| i + p);
+            out.push_str(&text[i..next]);
+            i = next;
+            continue;
+        }
+        let alone = |b: Option<&u8>| b.is_none_or(|b| !b.is_ascii_alphanumeric());
+        let before = if i == 0 { None } else { bytes.get(i - 1) };
+        if matches!(run, 40 | 64) && alone(before) && alone(bytes.get(i + run)) {
+            out.push_str(&text[i..i + SHORT_REV]);
+        } else {
+            out.push_str(&text[i..i + run]);
+        }
+        i += run;
+    }
+    out
+}
+
 // Shared by the human and Markdown `outdated` reports.
 
 /// How many held-back releases a table cell lists before `+N more`.
@@ -406,5 +495,55 @@ mod tests {
         );
         assert_eq!(root.path("../Dockerfile"), "crates/Dockerfile");
         assert_eq!(root.path("Cargo.toml"), "crates/app/Cargo.toml");
+    }
+
+    #[test]
+    fn tables_are_named_by_their_header() {
+        assert_eq!(table_header("dependencies"), "[dependencies]");
+        assert_eq!(table_header("dev-dependencies"), "[dev-dependencies]");
+        assert_eq!(
+            table_header("workspace.dependencies"),
+            "[workspace.dependencies]"
+        );
+        assert_eq!(
+            table_header("target.cfg(windows).dependencies"),
+            "[target.'cfg(windows)'.dependencies]"
+        );
+        assert_eq!(
+            table_header("target.cfg(target_os = \"macos\").build-dependencies"),
+            "[target.'cfg(target_os = \"macos\")'.build-dependencies]"
+        );
+        assert_eq!(
+            table_header("target.x86_64-pc-windows-gnu.dev-dependencies"),
+            "[target.x86_64-pc-windows-gnu.dev-dependencies]"
+        );
+        assert_eq!(table_header("patch.crates-io"), "[patch.crates-io]");
+        assert_eq!(
+            table_header("patch.https://github.com/o/r"),
+            "[patch.'https://github.com/o/r']"
+        );
+        assert_eq!(
+            table_header("target.it's.dependencies"),
+            "[target.\"it's\".dependencies]"
+        );
+    }
+
+    #[test]
+    fn full_commit_ids_are_shortened_alone() {
+        let sha = "0123456789abcdef0123456789abcdef01234567";
+        assert_eq!(
+            short_revs(&format!("rev = \"{sha}\"")),
+            "rev = \"0123456789ab\""
+        );
+        assert_eq!(
+            short_revs(&format!("at commit {sha}; é {sha}")),
+            "at commit 0123456789ab; é 0123456789ab"
+        );
+        // Not a commit: shorter, longer, or part of a word.
+        assert_eq!(short_revs(&sha[..39]), &sha[..39]);
+        assert_eq!(short_revs(&format!("{sha}0")), format!("{sha}0"));
+        assert_eq!(short_revs(&format!("x{sha}")), format!("x{sha}"));
+        assert_eq!(short_revs("=1.0.209"), "=1.0.209");
+        assert_eq!(short_revs(""), "");
     }
 }

@@ -457,16 +457,18 @@ pub(crate) fn next_steps(report: &Report) -> Vec<String> {
             Rule::CiCargoInstall | Rule::CiToolchain | Rule::CiActionRef | Rule::ContainerImage
         )
     });
-    if ci > 0 {
-        rest.push(format!(
-            "{ci} in CI files (`cargo pin fix --ci` pins what it can)"
-        ));
-    }
+    let yanked = count(&|f| f.rule == Rule::Yanked) > 0;
+    let denied = count(&|f| f.rule == Rule::Denied) > 0;
+    let bad = match (yanked, denied) {
+        (true, true) => "yanked or denied",
+        (true, false) => "yanked",
+        _ => "denied",
+    };
     say(
         &mut rest,
         count(&|f| matches!(f.rule, Rule::Yanked | Rule::Denied)),
-        "yanked or denied locked version",
-        "yanked or denied locked versions",
+        &format!("{bad} locked version"),
+        &format!("{bad} locked versions"),
     );
     say(
         &mut rest,
@@ -500,9 +502,15 @@ pub(crate) fn next_steps(report: &Report) -> Vec<String> {
     });
     say(&mut rest, other, "other finding", "other findings");
 
-    let total = deny.len();
+    // CI files have their own line: `fix` edits some offline, `fix --ci`
+    // more, and which it can depends on more than the finding says.
+    let total = deny.len() - ci;
     let mut out = Vec::new();
-    let what = plural(total, "deny-level finding");
+    let what = if ci > 0 {
+        format!("{} outside CI files", plural(total, "deny-level finding"))
+    } else {
+        plural(total, "deny-level finding")
+    };
     let first = match (fixable, rest.is_empty()) {
         (0, _) => format!(
             "`cargo pin fix` pins none of the {what}: {}",
@@ -520,7 +528,14 @@ pub(crate) fn next_steps(report: &Report) -> Vec<String> {
             rest.join(", ")
         ),
     };
-    out.push(first);
+    if total > 0 {
+        out.push(first);
+    }
+    if ci > 0 {
+        out.push(format!(
+            "run `cargo pin fix --ci` for the {ci} in CI files: it pins what it can, and says why it leaves the rest"
+        ));
+    }
 
     let back: BTreeSet<&str> = deny
         .iter()
@@ -529,7 +544,7 @@ pub(crate) fn next_steps(report: &Report) -> Vec<String> {
         .collect();
     if !back.is_empty() {
         out.push(format!(
-            "run `cargo pin rollback {}` to move the yanked or denied locked versions back to the last good release",
+            "run `cargo pin rollback {}` to move the {bad} locked versions back to the last good release",
             back.into_iter().collect::<Vec<_>>().join(" ")
         ));
     }

@@ -251,3 +251,29 @@ fn help_suggests_rollback_and_allow_for_locked_versions() {
         ]
     );
 }
+
+#[test]
+fn help_sends_ci_findings_to_fix_ci() {
+    let ci = Finding::file(
+        Rule::CiToolchain,
+        ".github/workflows/ci.yml",
+        Some(26),
+        "`toolchain: stable` names a channel that moves with every release".into(),
+    );
+    let r = report(vec![ci.clone()]);
+    assert_eq!(
+        next_steps(&r),
+        [
+            "run `cargo pin fix --ci` for the 1 in CI files: it pins what it can, and says why it leaves the rest"
+        ]
+    );
+    let r = report(vec![
+        ci,
+        dep("Cargo.toml", 3, "dependencies", Rule::Caret, "a"),
+    ]);
+    assert_eq!(
+        next_steps(&r)[0],
+        "run `cargo pin fix` to pin it to what Cargo.lock locks"
+    );
+    assert_eq!(next_steps(&r).len(), 2);
+}

@@ -3,6 +3,7 @@
 
 use super::{COLLAPSE_ROWS, Md, Table, count, details, fenced};
 use crate::change::fix::Plan;
+use crate::report::short_revs;
 
 /// `fix --format markdown`: what was (or would be) pinned, what was left
 /// and why, and the diff, collapsed.
@@ -22,8 +23,8 @@ pub(crate) fn fix(plan: &Plan, dry_run: bool) -> String {
                 Md::code(&format!("{}:{}", e.manifest, e.line)),
                 Md::code(&e.name),
                 Md::text(e.rule.map_or("", |r| r.id())),
-                Md::code(&e.from),
-                Md::code(&e.to),
+                Md::code(&short_revs(&e.from)),
+                Md::code(&short_revs(&e.to)),
             ]);
         }
         let body = t.render();
@@ -41,8 +42,8 @@ pub(crate) fn fix(plan: &Plan, dry_run: bool) -> String {
             t.row(vec![
                 Md::code(&format!("{}:{}", l.manifest, l.line)),
                 Md::code(&l.name),
-                Md::code(&l.requirement),
-                Md::text(&l.reason),
+                Md::code(&short_revs(&l.requirement)),
+                Md::prose(&l.reason),
             ]);
         }
         out.push_str(&t.render());

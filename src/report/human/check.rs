@@ -34,6 +34,10 @@ use crate::report::{Style, by_manifest, short_revs, table_header};
 /// The width from which findings are tables; below it, lines.
 pub(crate) const WIDE: u16 = 100;
 
+/// The columns a row's text (dependency, requirement, pin) should have
+/// after an aligned rule; with less, rules are not padded.
+const ROOM: usize = 24;
+
 /// Locations wider than this are not padded to align the columns after them.
 const MAX_LOCATION_PAD: usize = 48;
 
@@ -46,7 +50,7 @@ pub(crate) fn check(report: &Report, style: &Style) -> String {
         out.push_str(&heading(g, style));
         out.push('\n');
         if lines {
-            let widths = Widths::of(&g.findings);
+            let widths = Widths::at(&g.findings, style.width);
             for f in &g.findings {
                 out.push_str(&row(f, &widths, style, true));
             }
@@ -57,7 +61,7 @@ pub(crate) fn check(report: &Report, style: &Style) -> String {
         }
     }
     let files = file_findings(report);
-    let widths = Widths::of(&files);
+    let widths = Widths::at(&files, style.width);
     for f in &files {
         out.push_str(&row(f, &widths, style, true));
     }
@@ -180,6 +184,18 @@ struct Widths {
 }
 
 impl Widths {
+    /// The widths of `findings`' rows at `width` columns: the rule is not
+    /// padded when that would leave too little room after it.
+    fn at(findings: &[&Finding], width: Option<u16>) -> Widths {
+        let w = Widths::of(findings);
+        match width {
+            Some(width) if w.location + 10 + w.rule + ROOM > width as usize => {
+                Widths { rule: 0, ..w }
+            }
+            _ => w,
+        }
+    }
+
     fn of(findings: &[&Finding]) -> Widths {
         let width = |s: &str| textwrap::core::display_width(s);
         Widths {
@@ -222,24 +238,19 @@ fn row(f: &Finding, widths: &Widths, style: &Style, wrap: bool) -> String {
         Some(w) if wrap && textwrap::core::display_width(&plain) > w as usize => {
             let w = w as usize;
             let prefix_width = textwrap::core::display_width(&prefix);
-            // Continuations under `what` when that leaves room for it,
-            // else a short indent.
+            // Continuations under `what` when that leaves room for it;
+            // else `what` starts on the next line, a little indented, and
+            // the location, level and rule stay alone on theirs.
             let widest = what
                 .split(' ')
                 .map(textwrap::core::display_width)
                 .max()
                 .unwrap_or(0);
-            let indent = if prefix_width * 5 <= w * 3 && prefix_width + widest <= w {
-                " ".repeat(prefix_width)
-            } else {
-                " ".repeat(6)
-            };
-            let first_word = what.split(' ').next().unwrap_or_default();
-            let lines = if prefix_width + textwrap::core::display_width(first_word) <= w {
+            let lines = if prefix_width * 5 <= w * 3 && prefix_width + widest <= w {
+                let indent = " ".repeat(prefix_width);
                 textwrap::wrap(&what, wrap_options(w, &indent).initial_indent(&prefix))
             } else {
-                // Not even the first word fits after the location: it
-                // goes below, and the location stays whole on its own.
+                let indent = " ".repeat(6);
                 let mut lines = vec![prefix.trim_end().into()];
                 lines.extend(textwrap::wrap(
                     &what,

@@ -72,8 +72,17 @@ pub(crate) fn check(report: &Report, style: &Style) -> String {
         out.push_str(&wrap_indented(&line, "      ", style));
     }
     out.push_str(&wrap_indented(&summary_line(report, style), "    ", style));
+    let help = paint(
+        "help",
+        anstyle::Style::new()
+            .fg_color(Some(anstyle::AnsiColor::Cyan.into()))
+            .bold(),
+        style,
+    );
     for line in next_steps(report) {
-        out.push_str(&wrap_indented(&format!("help: {line}"), "      ", style));
+        // Wrapped as plain text, then the word coloured as cargo does.
+        let text = wrap_indented(&format!("help: {line}"), "      ", style);
+        out.push_str(&format!("{help}{}", &text["help".len()..]));
     }
     out
 }

@@ -13,7 +13,7 @@ fn dep(manifest: &str, line: usize, table: &str, rule: Rule, name: &str) -> Find
         requirement: Some("0.12".into()),
         locked: Some("0.12.2".into()),
         fix: Some("=0.12.2".into()),
-        message: format!("`0.12` accepts any semver-compatible release; pin `=0.12.2`"),
+        message: "`0.12` accepts any semver-compatible release; pin `=0.12.2`".into(),
     }
 }
 

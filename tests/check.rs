@@ -58,6 +58,35 @@ fn all_rules_human_at_60_80_120_columns_and_short() {
 }
 
 #[test]
+fn every_dependency_finding_names_its_table() {
+    let v = pin()
+        .args(["check", "--format", "json", "--manifest-path"])
+        .arg(manifest("all-rules"))
+        .json(1);
+    let mut tables: Vec<&str> = Vec::new();
+    for f in v["findings"].as_array().unwrap() {
+        if f["manifest"].as_str().unwrap().ends_with("Cargo.toml") {
+            let t = f["table"].as_str().unwrap_or_else(|| panic!("no table: {f}"));
+            if !tables.contains(&t) {
+                tables.push(t);
+            }
+        }
+    }
+    tables.sort_unstable();
+    assert_eq!(
+        tables,
+        [
+            "build-dependencies",
+            "dependencies",
+            "dev-dependencies",
+            "patch.crates-io",
+            "target.cfg(unix).dependencies",
+            "workspace.dependencies"
+        ]
+    );
+}
+
+#[test]
 fn short_is_for_check_only() {
     let out = pin()
         .args(["pin", "fix", "--format", "short", "--manifest-path"])

@@ -2,7 +2,7 @@
 
 use crate::{support, workspaces};
 
-const FORMATS: [&str; 5] = ["human", "json", "markdown", "sarif", "github"];
+const FORMATS: [&str; 6] = ["human", "short", "json", "markdown", "sarif", "github"];
 
 #[test]
 fn exit_code_does_not_depend_on_the_format() {

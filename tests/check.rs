@@ -66,7 +66,9 @@ fn every_dependency_finding_names_its_table() {
     let mut tables: Vec<&str> = Vec::new();
     for f in v["findings"].as_array().unwrap() {
         if f["manifest"].as_str().unwrap().ends_with("Cargo.toml") {
-            let t = f["table"].as_str().unwrap_or_else(|| panic!("no table: {f}"));
+            let t = f["table"]
+                .as_str()
+                .unwrap_or_else(|| panic!("no table: {f}"));
             if !tables.contains(&t) {
                 tables.push(t);
             }

@@ -564,8 +564,13 @@ pub(crate) fn next_steps(report: &Report) -> Vec<String> {
         .collect();
     if !back.is_empty() {
         out.push(format!(
-            "run `cargo pin rollback {}` to move the {bad} locked versions back to the last good release",
-            back.into_iter().collect::<Vec<_>>().join(" ")
+            "run `cargo pin rollback {}` to move the {bad} {} back to the last good release",
+            back.iter().copied().collect::<Vec<_>>().join(" "),
+            if back.len() == 1 {
+                "locked version"
+            } else {
+                "locked versions"
+            }
         ));
     }
     let unvetted: BTreeSet<String> = deny

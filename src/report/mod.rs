@@ -174,7 +174,9 @@ pub(crate) fn render(subject: Subject<'_>, format: Format, frame: &Frame<'_>) ->
             diff + &human::fix(plan, dry_run, style)
         }
         (Subject::Fix { plan, dry_run }, Format::Json) => json::fix(plan, dry_run, &root),
-        (Subject::Fix { plan, dry_run }, Format::Markdown) => markdown::fix(plan, dry_run),
+        (Subject::Fix { plan, dry_run }, Format::Markdown) => {
+            markdown::fix(plan, dry_run, &frame.source)
+        }
         (Subject::Outdated(e), Format::Human) => human::outdated(e, style),
         (Subject::Outdated(e), Format::Json) => json::outdated(e),
         (Subject::Outdated(e), Format::Markdown) => markdown::outdated(e, frame.now, &frame.source),

@@ -1,13 +1,14 @@
 //! `fix`'s Markdown report: what was (or would be) pinned, what was left and
-//! why, and the diff, collapsed.
+//! why, and the diff, collapsed. Locations are relative to the repository,
+//! as in `check`'s, and linked to the file in GitHub Actions.
 
-use super::{COLLAPSE_ROWS, Md, Table, count, details, fenced};
+use super::{COLLAPSE_ROWS, Md, Table, count, details, fenced, file_line};
 use crate::change::fix::Plan;
-use crate::report::short_revs;
+use crate::report::{SourceRoot, short_revs};
 
 /// `fix --format markdown`: what was (or would be) pinned, what was left
 /// and why, and the diff, collapsed.
-pub(crate) fn fix(plan: &Plan, dry_run: bool) -> String {
+pub(crate) fn fix(plan: &Plan, dry_run: bool, root: &SourceRoot) -> String {
     let mut out = String::new();
     let verb = if dry_run { "would pin" } else { "pinned" };
     out.push_str(&format!(
@@ -20,7 +21,7 @@ pub(crate) fn fix(plan: &Plan, dry_run: bool) -> String {
         let mut t = Table::new(&["location", "dependency", "rule", "from", "to"]);
         for e in &plan.edits {
             t.row(vec![
-                Md::code(&format!("{}:{}", e.manifest, e.line)),
+                file_line(root, &e.manifest, Some(e.line)),
                 Md::code(&e.name),
                 Md::text(e.rule.map_or("", |r| r.id())),
                 Md::code(&short_revs(&e.from)),
@@ -40,7 +41,7 @@ pub(crate) fn fix(plan: &Plan, dry_run: bool) -> String {
         let mut t = Table::new(&["location", "dependency", "requirement", "why"]);
         for l in &plan.left {
             t.row(vec![
-                Md::code(&format!("{}:{}", l.manifest, l.line)),
+                file_line(root, &l.manifest, Some(l.line)),
                 Md::code(&l.name),
                 Md::code(&short_revs(&l.requirement)),
                 Md::prose(&l.reason),

@@ -548,7 +548,22 @@ pub(crate) fn next_steps(report: &Report) -> Vec<String> {
             rest.join(", ")
         ),
     };
-    if total > 0 {
+    let no_lock = report
+        .findings
+        .iter()
+        .any(|f| f.rule == Rule::LockfileMissing);
+    if no_lock {
+        // `fix` refuses to run without a lockfile: that comes first.
+        let pinnable = count(&|f| fix_rule(f.rule));
+        out.push(format!(
+            "run `cargo generate-lockfile` first (and commit Cargo.lock): with none, `cargo pin fix` has no locked version to pin {} to",
+            if pinnable == 1 {
+                "the requirement".to_string()
+            } else {
+                format!("the {pinnable} requirements")
+            }
+        ));
+    } else if total > 0 {
         out.push(first);
     }
     if ci > 0 {

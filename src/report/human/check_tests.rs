@@ -283,3 +283,21 @@ fn help_sends_ci_findings_to_fix_ci() {
     );
     assert_eq!(next_steps(&r).len(), 2);
 }
+
+#[test]
+fn help_asks_for_a_lockfile_first() {
+    let mut caret = dep("Cargo.toml", 3, "dependencies", Rule::Caret, "a");
+    caret.fix = None;
+    let missing = Finding::file(
+        Rule::LockfileMissing,
+        "Cargo.lock",
+        None,
+        "no Cargo.lock".into(),
+    );
+    assert_eq!(
+        next_steps(&report(vec![caret, missing])),
+        [
+            "run `cargo generate-lockfile` first (and commit Cargo.lock): with none, `cargo pin fix` has no locked version to pin the requirement to"
+        ]
+    );
+}

@@ -27,6 +27,7 @@ pub(crate) mod github;
 pub(crate) mod human;
 pub(crate) mod json;
 pub(crate) mod markdown;
+mod next_steps;
 pub(crate) mod sarif;
 
 use std::collections::HashMap;
@@ -34,6 +35,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 use jiff::Timestamp;
+
+pub(crate) use next_steps::next_steps;
 
 use crate::audit::finding::{Finding, Report};
 use crate::audit::outdated::{Entry, ReleaseEntry};

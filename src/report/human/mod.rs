@@ -9,7 +9,7 @@ mod review;
 mod rollback;
 mod upgrade;
 
-pub(crate) use check::{check, check_short, next_steps};
+pub(crate) use check::{check, check_short};
 pub(crate) use fix::fix;
 pub(crate) use outdated::outdated;
 pub(crate) use review::{lock_changes, ordered, pulled_in_by, review};

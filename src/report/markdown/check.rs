@@ -37,7 +37,7 @@ pub(crate) fn check(report: &Report, root: &SourceRoot) -> String {
         out.push_str("\nEvery requirement is pinned exactly.\n");
         return out;
     }
-    let next = crate::report::human::next_steps(report);
+    let next = crate::report::next_steps(report);
     if !next.is_empty() {
         out.push('\n');
         for step in next {

@@ -16,9 +16,8 @@
 //!   the others do.
 //!
 //! In both, a manifest's findings are sorted by line, and a heading starts
-//! wherever the dependency table changes. Git commits are shortened to
-//! [`SHORT_REV`](crate::report::SHORT_REV) digits (JSON and SARIF keep them
-//! whole).
+//! wherever the dependency table changes. Git commits are shortened to 12
+//! digits ([`short_revs`]; JSON and SARIF keep them whole).
 
 use comfy_table::{Cell, ColumnConstraint};
 

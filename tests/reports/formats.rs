@@ -213,7 +213,20 @@ fn markdown_has_proper_tables_and_collapses_when_long() {
             if table[0][0] == "line" {
                 finding_rows += table.len() - 1;
             }
+            // Backticks are code spans, never shown escaped (`\``), but
+            // inside an HTML code element (text with a `|`).
+            for cell in table.iter().flatten() {
+                assert!(
+                    !cell.contains("\\`") || cell.starts_with("<code>"),
+                    "{what}: {cell}"
+                );
+            }
         }
+        // No count of zero is spelled out (`11 deny, 0 warn`).
+        let zero = text
+            .match_indices("0 warn")
+            .any(|(i, _)| !text[..i].ends_with(|c: char| c.is_ascii_digit()));
+        assert!(!zero, "{what}: {text}");
         let dependency_findings = findings.iter().filter(|f| !f["name"].is_null()).count();
         assert_eq!(finding_rows, dependency_findings, "{what}");
         let collapsed = text.matches("<details><summary>").count();

@@ -36,6 +36,67 @@ fn all_rules_human() {
         .stdout_eq(snapbox::file!["snapshots/check-all-rules.txt"]);
 }
 
+/// The human report at a terminal's common widths: one finding per line at
+/// 60 and 80 columns, tables at 120; and `--format short`, the same at any.
+#[test]
+fn all_rules_human_at_60_80_120_columns_and_short() {
+    let root = fixture("check/all-rules");
+    let run = |width: usize, format: &str| {
+        pin()
+            .columns(width)
+            .args(["pin", "check", "--format", format, "--manifest-path"])
+            .arg(manifest("all-rules"))
+            .redact_root(&root)
+            .code(1)
+    };
+    run(60, "human").stdout_eq(snapbox::file!["snapshots/check-all-rules-60.txt"]);
+    run(80, "human").stdout_eq(snapbox::file!["snapshots/check-all-rules-80.txt"]);
+    run(120, "human").stdout_eq(snapbox::file!["snapshots/check-all-rules-120.txt"]);
+    for width in [40, 200] {
+        run(width, "short").stdout_eq(snapbox::file!["snapshots/check-all-rules-short.txt"]);
+    }
+}
+
+#[test]
+fn every_dependency_finding_names_its_table() {
+    let v = pin()
+        .args(["check", "--format", "json", "--manifest-path"])
+        .arg(manifest("all-rules"))
+        .json(1);
+    let mut tables: Vec<&str> = Vec::new();
+    for f in v["findings"].as_array().unwrap() {
+        if f["manifest"].as_str().unwrap().ends_with("Cargo.toml") {
+            let t = f["table"]
+                .as_str()
+                .unwrap_or_else(|| panic!("no table: {f}"));
+            if !tables.contains(&t) {
+                tables.push(t);
+            }
+        }
+    }
+    tables.sort_unstable();
+    assert_eq!(
+        tables,
+        [
+            "build-dependencies",
+            "dependencies",
+            "dev-dependencies",
+            "patch.crates-io",
+            "target.cfg(unix).dependencies",
+            "workspace.dependencies"
+        ]
+    );
+}
+
+#[test]
+fn short_is_for_check_only() {
+    let out = pin()
+        .args(["pin", "fix", "--format", "short", "--manifest-path"])
+        .arg(manifest("all-rules"))
+        .stderr(2);
+    assert!(out.contains("invalid value 'short'"), "{out}");
+}
+
 #[test]
 fn every_rule_is_found_on_the_line_of_its_key() {
     let v = pin()

@@ -37,6 +37,14 @@ fn readme_examples() {
 
     let cases = trycmd::TestCases::new();
     for (key, value) in &env {
+        // `COLUMNS` is inherited rather than added, so that an example can
+        // set its own (`$ COLUMNS=80 cargo-pin check`): what `env` adds
+        // wins over a case's own variables.
+        if key == "COLUMNS" {
+            // SAFETY: as above, no other thread touches the environment.
+            unsafe { std::env::set_var(key, value) };
+            continue;
+        }
         cases.env(
             key.to_str().expect("UTF-8 variable name"),
             value.to_str().expect("UTF-8 value"),

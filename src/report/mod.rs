@@ -27,13 +27,18 @@ pub(crate) mod github;
 pub(crate) mod human;
 pub(crate) mod json;
 pub(crate) mod markdown;
+mod next_steps;
 pub(crate) mod sarif;
+mod text;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 use jiff::Timestamp;
+
+pub(crate) use next_steps::next_steps;
+pub(crate) use text::{short_revs, table_header};
 
 use crate::audit::finding::{Finding, Report};
 use crate::audit::outdated::{Entry, ReleaseEntry};
@@ -44,6 +49,8 @@ use crate::audit::release::Status;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Format {
     Human,
+    /// `check` only: one finding per line, at any width.
+    Short,
     Json,
     Markdown,
     Sarif,
@@ -51,8 +58,9 @@ pub(crate) enum Format {
 }
 
 impl Format {
-    pub(crate) const ALL: [Format; 5] = [
+    pub(crate) const ALL: [Format; 6] = [
         Format::Human,
+        Format::Short,
         Format::Json,
         Format::Markdown,
         Format::Sarif,
@@ -63,6 +71,7 @@ impl Format {
     pub(crate) fn name(self) -> &'static str {
         match self {
             Format::Human => "human",
+            Format::Short => "short",
             Format::Json => "json",
             Format::Markdown => "markdown",
             Format::Sarif => "sarif",
@@ -74,6 +83,7 @@ impl Format {
     pub(crate) fn help(self) -> &'static str {
         match self {
             Format::Human => "Tables for a terminal",
+            Format::Short => "One finding per line (`file:line  level  rule  what`), at any width",
             Format::Json => "One JSON object (schema_version 1; schemas in schema/)",
             Format::Markdown => "A page for a pull-request comment or a CI job summary",
             Format::Sarif => "SARIF 2.1.0, for code scanning",
@@ -108,11 +118,20 @@ pub(crate) enum Subject<'a> {
 
 /// The formats of each command's report.
 pub(crate) const CHECK_FORMATS: &[Format] = &Format::ALL;
+/// The formats of the reports that are not `check`'s: `short` is a list of
+/// findings, which only `check` prints.
+const NOT_SHORT: &[Format] = &[
+    Format::Human,
+    Format::Json,
+    Format::Markdown,
+    Format::Sarif,
+    Format::Github,
+];
 pub(crate) const FIX_FORMATS: &[Format] = &[Format::Human, Format::Json, Format::Markdown];
 pub(crate) const OUTDATED_FORMATS: &[Format] = &[Format::Human, Format::Json, Format::Markdown];
 pub(crate) const UPGRADE_FORMATS: &[Format] = &[Format::Human, Format::Json];
 pub(crate) const ROLLBACK_FORMATS: &[Format] = &[Format::Human, Format::Json];
-pub(crate) const REVIEW_FORMATS: &[Format] = &Format::ALL;
+pub(crate) const REVIEW_FORMATS: &[Format] = NOT_SHORT;
 
 impl Subject<'_> {
     /// The formats this report has.
@@ -146,6 +165,7 @@ pub(crate) fn render(subject: Subject<'_>, format: Format, frame: &Frame<'_>) ->
     let style = &frame.style;
     Ok(match (subject, format) {
         (Subject::Check(r), Format::Human) => human::check(r, style),
+        (Subject::Check(r), Format::Short) => human::check_short(r, style),
         (Subject::Check(r), Format::Json) => json::check(r, &root),
         (Subject::Check(r), Format::Markdown) => markdown::check(r, &frame.source),
         (Subject::Check(r), Format::Sarif) => sarif::check(r, &frame.source),
@@ -159,7 +179,9 @@ pub(crate) fn render(subject: Subject<'_>, format: Format, frame: &Frame<'_>) ->
             diff + &human::fix(plan, dry_run, style)
         }
         (Subject::Fix { plan, dry_run }, Format::Json) => json::fix(plan, dry_run, &root),
-        (Subject::Fix { plan, dry_run }, Format::Markdown) => markdown::fix(plan, dry_run),
+        (Subject::Fix { plan, dry_run }, Format::Markdown) => {
+            markdown::fix(plan, dry_run, &frame.source)
+        }
         (Subject::Outdated(e), Format::Human) => human::outdated(e, style),
         (Subject::Outdated(e), Format::Json) => json::outdated(e),
         (Subject::Outdated(e), Format::Markdown) => markdown::outdated(e, frame.now, &frame.source),

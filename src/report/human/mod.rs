@@ -9,7 +9,7 @@ mod review;
 mod rollback;
 mod upgrade;
 
-pub(crate) use check::check;
+pub(crate) use check::{check, check_short};
 pub(crate) use fix::fix;
 pub(crate) use outdated::outdated;
 pub(crate) use review::{lock_changes, ordered, pulled_in_by, review};
@@ -72,16 +72,64 @@ pub(crate) fn level_cell(level: Level) -> Cell {
 /// A line wrapped to the terminal's width (continuations indented), with a
 /// trailing newline.
 pub(crate) fn wrap(line: &str, style: &Style) -> String {
+    wrap_indented(line, "    ", style)
+}
+
+/// A line wrapped to the terminal's width, continuations indented by
+/// `indent`, with a trailing newline. Lines break at spaces only: a word
+/// (a `file:line`, a crate name with hyphens, a command) is never split,
+/// and one longer than the width overflows it whole.
+/// A `code span` stays on one line too.
+pub(crate) fn wrap_indented(line: &str, indent: &str, style: &Style) -> String {
     let line = line.trim_end_matches('\n');
     let mut out = match style.width {
         Some(w) if textwrap::core::display_width(line) > w as usize => {
-            let opts = textwrap::Options::new(w as usize).subsequent_indent("    ");
-            textwrap::wrap(line, opts).join("\n")
+            let line = glue_code_spans(line);
+            unglue(&textwrap::wrap(&line, wrap_options(w as usize, indent)).join("\n"))
         }
-        _ => line.to_string(),
+        _ => unglue(line),
     };
     out.push('\n');
     out
+}
+
+/// What [`glue`] puts between words that must stay together: a space the
+/// wrapping does not break at (it breaks at ASCII spaces only).
+const GLUE: char = '\u{a0}';
+
+/// `s` as one word for wrapping; [`unglue`] turns it back.
+pub(crate) fn glue(s: &str) -> String {
+    s.replace(' ', &GLUE.to_string())
+}
+
+/// Wrapped text with its glued spaces plain again.
+pub(crate) fn unglue(s: &str) -> String {
+    s.replace(GLUE, " ")
+}
+
+/// `s` with the spaces inside its `code spans` glued, so that a command
+/// such as `cargo pin fix` is never cut across lines.
+pub(crate) fn glue_code_spans(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for (i, part) in s.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 1 {
+            out.push_str(&glue(part));
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+/// How human reports wrap: at spaces, words whole.
+pub(crate) fn wrap_options(width: usize, indent: &str) -> textwrap::Options<'_> {
+    textwrap::Options::new(width)
+        .subsequent_indent(indent)
+        .break_words(false)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
 }
 
 /// `1 file`, `2 files`.

@@ -1,11 +1,17 @@
 //! `check`'s Markdown report: a verdict, a table of the rules that found
 //! something with their remedies, a table of dependency findings per
-//! manifest (collapsed when long), and the workspace-file findings.
+//! manifest and dependency table (collapsed when it has more than
+//! [`COLLAPSE_ROWS`] rows), and the workspace-file findings.
+//!
+//! GitHub shows a comment in a column of about 700 pixels: the finding
+//! tables have five columns, the heading names the file (so a row has only
+//! its line, linked to the file when the address is known), and git
+//! commits are shortened.
 
 use super::{COLLAPSE_ROWS, Md, Table, count, dependency_name, details, file_line};
 use crate::audit::finding::{Finding, Report};
 use crate::audit::rule::{Level, Rule};
-use crate::report::{SourceRoot, by_manifest, rules_url};
+use crate::report::{SourceRoot, by_manifest, rules_url, short_revs, table_header};
 
 /// `check --format markdown`.
 pub(crate) fn check(report: &Report, root: &SourceRoot) -> String {
@@ -31,6 +37,13 @@ pub(crate) fn check(report: &Report, root: &SourceRoot) -> String {
         out.push_str("\nEvery requirement is pinned exactly.\n");
         return out;
     }
+    let next = crate::report::next_steps(report);
+    if !next.is_empty() {
+        out.push('\n');
+        for step in next {
+            out.push_str(&format!("- {}\n", Md::prose(&capitalised(&step))));
+        }
+    }
     out.push_str("\n### Rules\n\n");
     out.push_str(&rule_table(&report.findings).render());
     out.push_str(&findings_section(report, root));
@@ -47,7 +60,7 @@ pub(crate) fn check(report: &Report, root: &SourceRoot) -> String {
                 Md::bold(Md::text(f.level.as_str())),
                 rule_link(f.rule),
                 location(f, root),
-                Md::text(&f.message)
+                Md::prose(&f.message)
             ));
         }
     }
@@ -56,20 +69,40 @@ pub(crate) fn check(report: &Report, root: &SourceRoot) -> String {
 
 fn summary_line(report: &Report) -> String {
     let s = &report.summary;
-    let mut parts = vec![format!("{} deny", s.deny), format!("{} warn", s.warn)];
+    // Only the counts that are not zero (the headline says the rest).
+    let mut parts = Vec::new();
+    if s.deny > 0 {
+        parts.push(format!("{} deny", s.deny));
+    }
+    if s.warn > 0 {
+        parts.push(format!("{} warn", s.warn));
+    }
     if s.exempted > 0 {
         parts.push(format!("{} exempted", s.exempted));
     }
     if s.allowed > 0 {
         parts.push(format!("{} allowed", s.allowed));
     }
+    let parts = if parts.is_empty() {
+        String::new()
+    } else {
+        format!("{} — ", parts.join(", "))
+    };
     format!(
-        "{} — {} in {}, {} pinned exactly.\n",
-        parts.join(", "),
+        "{parts}{} in {}, {} pinned exactly.\n",
         count(s.requirements, "requirement", "requirements"),
         count(s.manifests, "manifest", "manifests"),
         s.pinned
     )
+}
+
+/// `run …` as `Run …`, for a list item.
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 fn rule_link(rule: Rule) -> Md {
@@ -94,52 +127,111 @@ fn rule_table(findings: &[Finding]) -> Table {
     t
 }
 
-/// One table of dependency findings per manifest; collapsed when long.
+/// One table of dependency findings per manifest and dependency table, in
+/// line order; a table of more than [`COLLAPSE_ROWS`] rows is collapsed,
+/// the others stay open.
 fn findings_section(report: &Report, root: &SourceRoot) -> String {
     let groups = by_manifest(report.findings.iter().filter(|f| f.name.is_some()));
     if groups.is_empty() {
         return String::new();
     }
-    let total: usize = groups.iter().map(|(_, v)| v.len()).sum();
-    let collapse = total > COLLAPSE_ROWS;
     let mut out = String::from("\n### Findings\n");
-    for (manifest, findings) in groups {
-        let mut t = Table::new(&[
-            "file:line",
-            "level",
-            "rule",
-            "dependency",
-            "requirement",
-            "locked",
-            "suggested pin",
-        ]);
-        for f in &findings {
-            t.row(vec![
-                location(f, root),
-                Md::text(f.level.as_str()),
-                Md::code(f.rule.id()),
-                dependency(f),
-                f.requirement.as_deref().map_or_else(dash, Md::code),
-                f.locked.as_deref().map_or_else(dash, Md::code),
-                f.fix.as_deref().map_or_else(dash, Md::code),
-            ]);
-        }
-        let path = root.path(manifest);
-        let deny = findings.iter().filter(|f| f.level == Level::Deny).count();
-        let counts = format!(
-            "{}: {deny} deny, {} warn",
-            count(findings.len(), "finding", "findings"),
-            findings.len() - deny
-        );
-        if collapse {
-            out.push('\n');
-            out.push_str(&details(&format!("{path} — {counts}"), &t.render()));
-        } else {
-            out.push_str(&format!("\n#### {} — {counts}\n\n", Md::code(&path)));
-            out.push_str(&t.render());
+    for (manifest, mut findings) in groups {
+        findings.sort_by_key(|f| (f.line.is_none(), f.line));
+        for run in findings.chunk_by(|a, b| a.table == b.table) {
+            out.push_str(&section(manifest, run, root));
         }
     }
     out
+}
+
+/// The findings of one manifest in one dependency table.
+fn section(manifest: &str, findings: &[&Finding], root: &SourceRoot) -> String {
+    // Locked packages (`check --registry`) have no requirement.
+    let locked_only = findings.iter().all(|f| f.requirement.is_none());
+    let mut t = if locked_only {
+        Table::new(&["line", "rule", "package", "locked", "why"])
+    } else {
+        Table::new(&["line", "rule", "dependency", "requirement", "pin"])
+    };
+    for f in findings {
+        let rule = match f.level {
+            Level::Deny => Md::code(f.rule.id()),
+            level => Md::join(
+                [Md::code(f.rule.id()), Md::text(&format!("({level})"))],
+                " ",
+            ),
+        };
+        let cells = if locked_only {
+            vec![
+                dependency(f),
+                f.locked.as_deref().map_or_else(dash, Md::code),
+                Md::prose(&f.message),
+            ]
+        } else {
+            vec![
+                dependency(f),
+                f.requirement
+                    .as_deref()
+                    .map_or_else(dash, |r| Md::code(&short_revs(r))),
+                f.fix
+                    .as_deref()
+                    .map_or_else(|| Md::text(no_pin(f)), |p| Md::code(&short_revs(p))),
+            ]
+        };
+        let mut row = vec![line(f, root), rule];
+        row.extend(cells);
+        t.row(row);
+    }
+    let path = root.path(manifest);
+    let deny = findings.iter().filter(|f| f.level == Level::Deny).count();
+    let mut counts = Vec::new();
+    if deny > 0 {
+        counts.push(format!("{deny} deny"));
+    }
+    if findings.len() > deny {
+        counts.push(format!("{} warn", findings.len() - deny));
+    }
+    let counts = counts.join(", ");
+    let table = findings
+        .first()
+        .and_then(|f| f.table.as_deref())
+        .map(table_header);
+    if t.len() > COLLAPSE_ROWS {
+        let title = match &table {
+            Some(table) => format!("{path} {table} — {counts}"),
+            None => format!("{path} — {counts}"),
+        };
+        format!("\n{}", details(&title, &t.render()))
+    } else {
+        let title = match &table {
+            Some(table) => format!("{} {}", Md::code(&path), Md::code(table)),
+            None => Md::code(&path).to_string(),
+        };
+        format!("\n#### {title} — {counts}\n\n{}", t.render())
+    }
+}
+
+/// Why a requirement has no pin.
+fn no_pin(f: &Finding) -> &'static str {
+    match f.rule {
+        Rule::LockfileStale => "— (not in Cargo.lock)",
+        Rule::GitBranch | Rule::GitTag => "— (no locked commit)",
+        _ => "— (no locked version)",
+    }
+}
+
+/// The line of a finding in a section headed by its file: linked to the
+/// line when the file's address is known.
+fn line(f: &Finding, root: &SourceRoot) -> Md {
+    let Some(l) = f.line else {
+        return dash();
+    };
+    let shown = Md::text(&l.to_string());
+    match &root.web {
+        Some(web) => Md::link(shown, &format!("{web}{}#L{l}", root.path(&f.manifest))),
+        None => shown,
+    }
 }
 
 fn dash() -> Md {

@@ -1,12 +1,14 @@
 //! `fix`'s Markdown report: what was (or would be) pinned, what was left and
-//! why, and the diff, collapsed.
+//! why, and the diff, collapsed. Locations are relative to the repository,
+//! as in `check`'s, and linked to the file in GitHub Actions.
 
-use super::{COLLAPSE_ROWS, Md, Table, count, details, fenced};
+use super::{COLLAPSE_ROWS, Md, Table, count, details, fenced, file_line};
 use crate::change::fix::Plan;
+use crate::report::{SourceRoot, short_revs};
 
 /// `fix --format markdown`: what was (or would be) pinned, what was left
 /// and why, and the diff, collapsed.
-pub(crate) fn fix(plan: &Plan, dry_run: bool) -> String {
+pub(crate) fn fix(plan: &Plan, dry_run: bool, root: &SourceRoot) -> String {
     let mut out = String::new();
     let verb = if dry_run { "would pin" } else { "pinned" };
     out.push_str(&format!(
@@ -19,11 +21,11 @@ pub(crate) fn fix(plan: &Plan, dry_run: bool) -> String {
         let mut t = Table::new(&["location", "dependency", "rule", "from", "to"]);
         for e in &plan.edits {
             t.row(vec![
-                Md::code(&format!("{}:{}", e.manifest, e.line)),
+                file_line(root, &e.manifest, Some(e.line)),
                 Md::code(&e.name),
                 Md::text(e.rule.map_or("", |r| r.id())),
-                Md::code(&e.from),
-                Md::code(&e.to),
+                Md::code(&short_revs(&e.from)),
+                Md::code(&short_revs(&e.to)),
             ]);
         }
         let body = t.render();
@@ -39,10 +41,10 @@ pub(crate) fn fix(plan: &Plan, dry_run: bool) -> String {
         let mut t = Table::new(&["location", "dependency", "requirement", "why"]);
         for l in &plan.left {
             t.row(vec![
-                Md::code(&format!("{}:{}", l.manifest, l.line)),
+                file_line(root, &l.manifest, Some(l.line)),
                 Md::code(&l.name),
-                Md::code(&l.requirement),
-                Md::text(&l.reason),
+                Md::code(&short_revs(&l.requirement)),
+                Md::prose(&l.reason),
             ]);
         }
         out.push_str(&t.render());

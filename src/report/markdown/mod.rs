@@ -56,6 +56,25 @@ impl Md {
         Md(format!("{fence}{pad}{s}{pad}{fence}"))
     }
 
+    /// A sentence of ours with `code spans` in it (a finding's message, a
+    /// reason): what is between backticks becomes a code span, the rest is
+    /// escaped text, so that the backticks render as code rather than show
+    /// as `` \` ``. Unbalanced backticks leave it all plain text. Full git
+    /// commits are shortened ([`short_revs`](crate::report::short_revs)).
+    pub(crate) fn prose(s: &str) -> Md {
+        let s = crate::report::short_revs(s);
+        if s.matches('`').count() % 2 == 1 {
+            return Md::text(&s);
+        }
+        Md(s.split('`')
+            .enumerate()
+            .map(|(i, part)| match i % 2 {
+                0 => escape(part),
+                _ => Md::code(part).0,
+            })
+            .collect())
+    }
+
     /// A link around `text` to `url` (escaped for a Markdown destination).
     pub(crate) fn link(text: Md, url: &str) -> Md {
         Md(format!("[{}]({})", text.0, escape_url(url)))
@@ -295,6 +314,25 @@ mod tests {
         assert_eq!(Md::code("a|b<c").as_str(), "<code>a\\|b\\<c</code>");
         assert_eq!(Md::code("").as_str(), "<code></code>");
         assert!(!Md::code("a\nb").as_str().contains('\n'));
+    }
+
+    #[test]
+    fn prose_turns_backticks_into_code_spans() {
+        assert_eq!(
+            Md::prose("`1.3` accepts any release; pin `=1.3.0`").as_str(),
+            "`1.3` accepts any release; pin `=1.3.0`"
+        );
+        assert_eq!(
+            Md::prose("`a|b` and *x*").as_str(),
+            "<code>a\\|b</code> and \\*x\\*"
+        );
+        // Unbalanced: all text, escaped.
+        assert_eq!(Md::prose("a ` b").as_str(), "a \\` b");
+        assert_eq!(
+            Md::prose("at commit 1111111111111111111111111111111111111111").as_str(),
+            "at commit 111111111111"
+        );
+        assert!(!Md::prose("`x`\n`y`").as_str().contains('\n'));
     }
 
     #[test]

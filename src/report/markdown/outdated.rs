@@ -194,8 +194,8 @@ fn status_counts<'a>(releases: impl Iterator<Item = &'a ReleaseEntry> + Clone) -
         .join(", ")
 }
 
-/// One table of every pending release; past [`COLLAPSE_ROWS`] rows, one
-/// collapsed table per crate instead, its summary saying what is in it.
+/// One table of every pending release; collapsed past [`COLLAPSE_ROWS`]
+/// rows.
 fn pending_section(groups: &[Pending<'_>], now: Timestamp) -> String {
     // Links only where the sites know the crate: crates.io's crates.
     let links = groups.iter().any(|g| g.crates_io);
@@ -231,23 +231,17 @@ fn pending_section(groups: &[Pending<'_>], now: Timestamp) -> String {
     if total <= COLLAPSE_ROWS {
         return table(groups);
     }
-    let mut out = String::new();
-    for (i, g) in groups.iter().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        out.push_str(&details(
-            &format!(
-                "{} {}: {} ({})",
-                g.package,
-                g.locked,
-                count(g.releases.len(), "newer release", "newer releases"),
-                status_counts(g.releases.iter())
-            ),
-            &table(std::slice::from_ref(g)),
-        ));
-    }
-    out
+    // Past the limit, the one table collapsed (never small blocks of a few
+    // rows each), its summary saying what is in it.
+    details(
+        &format!(
+            "{} of {} ({})",
+            count(total, "pending release", "pending releases"),
+            count(groups.len(), "crate", "crates"),
+            status_counts(groups.iter().flat_map(|g| g.releases))
+        ),
+        &table(groups),
+    )
 }
 
 /// The publish date, or a dash when the registry does not say.

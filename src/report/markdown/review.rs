@@ -68,7 +68,7 @@ pub(crate) fn review(r: &Review, root: &SourceRoot) -> String {
                     Md::text(f.level.as_str()),
                     Md::code(f.rule.id()),
                     file_line(root, &f.manifest, f.line),
-                    Md::text(&f.message),
+                    Md::prose(&f.message),
                 ]
             })
             .collect();

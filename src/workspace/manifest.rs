@@ -171,11 +171,12 @@ const DEP_TABLES: &[(&str, &str, TableKind)] = &[
 /// Parses `text` as the manifest at `path`. Errors read `rel:line: message`.
 pub fn parse(path: PathBuf, rel: String, text: String) -> Result<Manifest> {
     let doc = toml_edit::Document::parse(text.as_str()).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| LineIndex::new(&text).line_of(s.start))
-            .unwrap_or(1);
-        anyhow!("{rel}:{line}: invalid TOML: {}", e.message().trim())
+        let at = crate::workspace::text::located(
+            &text,
+            e.span(),
+            &format!("invalid TOML: {}", e.message()),
+        );
+        anyhow!("{rel}:{at}")
     })?;
     let lines = LineIndex::new(&text);
     let root = doc.as_table();

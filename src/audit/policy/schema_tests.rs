@@ -159,7 +159,10 @@ fn every_policy_the_parser_reads_is_valid() {
         ));
     }
     for age in ["7 days", "1 week", "2w", "90 min", "12 hours", " 3 d "] {
-        texts.push((age.into(), format!("[registry]\nmin-release-age = \"{age}\"\n")));
+        texts.push((
+            age.into(),
+            format!("[registry]\nmin-release-age = \"{age}\"\n"),
+        ));
     }
     for (what, text) in &texts {
         Policy::parse(what, text).unwrap_or_else(|e| panic!("{what}: the parser refuses: {e:#}"));
@@ -216,7 +219,9 @@ fn the_schema_knows_exactly_the_rules() {
         .map(|v| v.as_str().unwrap())
         .collect();
     assert_eq!(enumerated, ids, "definitions.rule.enum");
-    let levels = schema["properties"]["rules"]["properties"].as_object().unwrap();
+    let levels = schema["properties"]["rules"]["properties"]
+        .as_object()
+        .unwrap();
     let keys: Vec<&str> = levels.keys().map(String::as_str).collect();
     let mut sorted = ids.clone();
     sorted.sort_unstable();

@@ -23,12 +23,30 @@ pub(crate) const SCHEMA_URL: &str =
 pub(crate) enum Profile {
     /// Anything shipped from this lockfile: exact pins everywhere.
     Application,
-    /// A library published to crates.io (`package` is the first one):
-    /// normal dependencies stay semver-compatible ranges.
-    Library { package: String },
+    /// A library published to crates.io (`package` names the first one,
+    /// `others` how many more there are): normal dependencies stay
+    /// semver-compatible ranges.
+    Library { package: String, others: usize },
 }
 
 impl Profile {
+    /// Why the library profile: `` `lib` is a library published to
+    /// crates.io``.
+    pub(crate) fn why(&self) -> String {
+        match self {
+            Profile::Application => "nothing here is a published library".into(),
+            Profile::Library { package, .. } if package.is_empty() => {
+                "`--profile library` asked for it".into()
+            }
+            Profile::Library { package, others: 0 } => {
+                format!("`{package}` is a library published to crates.io")
+            }
+            Profile::Library { package, others } => {
+                format!("`{package}` and {others} more are libraries published to crates.io")
+            }
+        }
+    }
+
     pub(crate) fn name(&self) -> &'static str {
         match self {
             Profile::Application => "application",
@@ -45,18 +63,18 @@ pub(crate) fn profile(ws: &Workspace) -> Profile {
         .manifests
         .first()
         .and_then(|m| m.text.parse::<DocumentMut>().ok());
-    for m in &ws.manifests {
-        let Some(package) = &m.package else { continue };
-        let Ok(doc) = m.text.parse::<DocumentMut>() else {
-            continue;
-        };
-        if publishes(&doc, root_doc.as_ref()) && has_lib(m, &doc) {
-            return Profile::Library {
-                package: package.clone(),
-            };
-        }
+    let mut libraries = ws.manifests.iter().filter_map(|m| {
+        let package = m.package.as_ref()?;
+        let doc = m.text.parse::<DocumentMut>().ok()?;
+        (publishes(&doc, root_doc.as_ref()) && has_lib(m, &doc)).then(|| package.clone())
+    });
+    match libraries.next() {
+        Some(package) => Profile::Library {
+            package,
+            others: libraries.count(),
+        },
+        None => Profile::Application,
     }
-    Profile::Application
 }
 
 fn publishes(doc: &DocumentMut, root: Option<&DocumentMut>) -> bool {
@@ -125,20 +143,25 @@ pub(crate) fn template(profile: &Profile) -> String {
              # The application profile: everything shipped from this Cargo.lock is\n\
              # pinned exactly (`cargo pin fix` writes the pins).\n",
         ),
-        Profile::Library { package } => t.push_str(&format!(
-            "#\n\
-             # The library profile, because `{package}` is a library published to\n\
-             # crates.io: an exact pin in its [dependencies] would reach every user,\n\
-             # so normal requirements stay semver-compatible ranges (warn, not deny),\n\
-             # while Cargo.lock, git branches and wildcards are still held to account.\n"
-        )),
+        Profile::Library { .. } => {
+            let text = format!(
+                "The library profile, because {}: an exact pin in a library's \
+                 [dependencies] reaches every user, so normal requirements stay \
+                 semver-compatible ranges (warn, not deny), while Cargo.lock, git \
+                 branches and wildcards are still held to account.",
+                profile.why()
+            );
+            t.push_str("#\n");
+            for line in textwrap::wrap(&text, 76) {
+                t.push_str(&format!("# {line}\n"));
+            }
+        }
     }
     t.push_str(
         "\n\
          # A level per rule id: \"deny\" (fails the run, exit 1), \"warn\" or \"allow\".\n\
          [rules]\n",
     );
-    let width = Rule::ALL.iter().map(|r| r.id().len()).max().unwrap_or(0);
     for rule in Rule::ALL {
         let (level, comment) = match profile {
             Profile::Library { .. } if library_level(*rule) != rule.default_level() => {
@@ -146,16 +169,13 @@ pub(crate) fn template(profile: &Profile) -> String {
             }
             _ => (rule.default_level(), "# "),
         };
-        let line = format!("{comment}{} = \"{level}\"", rule.id());
-        t.push_str(&format!(
-            "{line:<w$}  # {}\n",
-            first_sentence(rule.summary()),
-            w = width + 12
-        ));
+        for line in textwrap::wrap(rule.summary(), 76) {
+            t.push_str(&format!("# {line}\n"));
+        }
+        t.push_str(&format!("{comment}{} = \"{level}\"\n\n", rule.id()));
     }
     t.push_str(
-        "\n\
-         # Let a dependency float, for a reason, for a while:\n\
+        "# Let a dependency float, for a reason, for a while:\n\
          # [[exempt]]\n\
          # crate = \"windows-sys\"     # a crate, an action's OWNER/REPO or an image\n\
          # rules = [\"caret\"]         # optional; default: every rule\n\
@@ -185,13 +205,6 @@ pub(crate) fn template(profile: &Profile) -> String {
          scan = true\n",
     );
     t
-}
-
-/// The first sentence of a rule's summary, for a comment that fits a line.
-fn first_sentence(s: &str) -> &str {
-    s.split_once(". ")
-        .map_or(s, |(a, _)| a)
-        .trim_end_matches('.')
 }
 
 /// Plans writing `text` as the policy at `path` (`shown` in messages):
@@ -230,6 +243,7 @@ mod tests {
             "pin.toml",
             &template(&Profile::Library {
                 package: "lib".into(),
+                others: 0,
             }),
         )
         .unwrap();
@@ -245,7 +259,18 @@ mod tests {
             Some(format!("#:schema {SCHEMA_URL}").as_str())
         );
         for rule in Rule::ALL {
-            assert!(t.contains(&format!("# {} = \"", rule.id())), "{rule}");
+            assert!(t.contains(&format!("\n# {} = \"", rule.id())), "{rule}");
+        }
+        let lib = template(&Profile::Library {
+            package: "a-long-package-name".into(),
+            others: 12,
+        });
+        for line in t
+            .lines()
+            .chain(lib.lines())
+            .filter(|l| !l.starts_with("#:schema"))
+        {
+            assert!(line.len() <= 80, "over 80 columns: {line}");
         }
     }
 }

@@ -43,12 +43,10 @@ pub(crate) fn run(ctx: &Context, args: &InitArgs) -> Result<Output> {
         (None, _) => detected.clone(),
         (Some(ProfileArg::Application), _) => Profile::Application,
         (Some(ProfileArg::Library), Profile::Library { .. }) => detected.clone(),
+        // Asked for, not detected: the file says so.
         (Some(ProfileArg::Library), Profile::Application) => Profile::Library {
-            package: ws
-                .manifests
-                .iter()
-                .find_map(|m| m.package.clone())
-                .unwrap_or_else(|| "this workspace".into()),
+            package: String::new(),
+            others: 0,
         },
     };
     let text = init::template(&profile);
@@ -58,9 +56,7 @@ pub(crate) fn run(ctx: &Context, args: &InitArgs) -> Result<Output> {
     }
     changes.write(None)?;
     let why = match (&profile, args.profile) {
-        (Profile::Library { package }, None) => {
-            format!(" (`{package}` is a library published to crates.io)")
-        }
+        (Profile::Library { .. }, None) => format!(" ({})", profile.why()),
         _ => String::new(),
     };
     Ok(Output::stdout(

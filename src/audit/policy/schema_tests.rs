@@ -149,6 +149,7 @@ fn every_policy_the_parser_reads_is_valid() {
         "init (library)".into(),
         template(&Profile::Library {
             package: "lib".into(),
+            others: 2,
         }),
     ));
     texts.push(("every key".into(), EVERY_KEY.into()));

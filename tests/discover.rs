@@ -55,10 +55,6 @@ printf '%s\n' "${{COMPREPLY[@]}}""#,
 
 #[test]
 fn bash_completes_cargo_pin_and_cargo_dash_pin() {
-    if Command::new("bash").arg("--version").output().is_err() {
-        eprintln!("note: no bash on PATH; completions not tried in a shell");
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
     let script = dir.path().join("cargo-pin.bash");
     std::fs::write(&script, pin().args(["completions", "bash"]).stdout(0)).unwrap();
@@ -89,10 +85,6 @@ fn bash_completes_cargo_pin_and_cargo_dash_pin() {
 
 #[test]
 fn bash_hands_other_cargo_commands_to_cargo_s_completion() {
-    if Command::new("bash").arg("--version").output().is_err() {
-        eprintln!("note: no bash on PATH; completions not tried in a shell");
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
     let script = dir.path().join("both.bash");
     // A stand-in for rustup's cargo completion, loaded first.

@@ -9,6 +9,13 @@ use clap_complete::Shell;
 use super::{Output, Status};
 
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Load it in ~/.bashrc, after cargo's own completion (rustup's); it completes
+both `cargo pin ...` and `cargo-pin ...`:
+  source <(cargo pin completions bash)
+zsh, fish, PowerShell and elvish complete `cargo-pin ...`:
+  cargo pin completions zsh > \"${fpath[1]}/_cargo-pin\"
+  cargo pin completions fish > ~/.config/fish/completions/cargo-pin.fish")]
 pub(crate) struct CompletionsArgs {
     /// The shell to complete for
     #[arg(value_name = "SHELL")]

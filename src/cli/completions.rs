@@ -13,8 +13,10 @@ use super::{Output, Status};
 Load it in ~/.bashrc, after cargo's own completion (rustup's); it completes
 both `cargo pin ...` and `cargo-pin ...`:
   source <(cargo pin completions bash)
-zsh, fish, PowerShell and elvish complete `cargo-pin ...`:
+zsh: a file `_cargo-pin` on $fpath; cargo's zsh completion (rustup's) hands
+`cargo pin ...` to it:
   cargo pin completions zsh > \"${fpath[1]}/_cargo-pin\"
+fish, PowerShell and elvish complete `cargo-pin ...`:
   cargo pin completions fish > ~/.config/fish/completions/cargo-pin.fish")]
 pub(crate) struct CompletionsArgs {
     /// The shell to complete for

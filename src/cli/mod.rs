@@ -49,6 +49,9 @@ pub(crate) enum CargoCli {
 
 /// Audit how exactly a workspace pins its dependencies, and pin them.
 ///
+/// The policy is pin.toml at the workspace root (optional; `cargo pin init`
+/// writes a commented one).
+///
 /// Exit codes: 0 no deny-level finding, 1 at least one deny-level finding,
 /// 2 error.
 #[derive(Debug, clap::Args)]

@@ -1,6 +1,7 @@
 //! `schema/pin.schema.json` as editors use it: taplo (npm `@taplo/cli`,
 //! installed by `.ci/run`) checks every policy in the fixtures and the
 //! files `init` writes against it, and finds the mistakes in a bad one.
+//! The repository's `.taplo.toml` gives every pin.toml in it the schema.
 //! Locally the test skips, with a note, when taplo is not installed; on CI
 //! (`CI=true`) it fails.
 
@@ -120,4 +121,28 @@ fn taplo_follows_the_schema_directive() {
     let said = text(&out);
     assert!(!out.status.success(), "{said}");
     assert!(said.contains("\"forbid\""), "{said}");
+}
+
+#[test]
+fn the_repository_s_taplo_config_gives_every_pin_toml_the_schema() {
+    let Some(tool) = taplo() else { return };
+    let repo = support::repo();
+    for file in [
+        "pin.toml",
+        "fixtures/check/policy/pin.toml",
+        "fixtures/registry-basic/pin.toml",
+    ] {
+        let out = Command::new(&tool)
+            .args(["check", "--colors", "never", file])
+            .current_dir(&repo)
+            .env("RUST_LOG", "debug")
+            .output()
+            .expect("run taplo");
+        let said = text(&out);
+        assert!(out.status.success(), "{file}: {said}");
+        assert!(
+            said.contains("using schema") && said.contains("schema/pin.schema.json"),
+            "{file}: .taplo.toml does not give it the schema: {said}"
+        );
+    }
 }

@@ -59,7 +59,11 @@ fn bash_completes_cargo_pin_and_cargo_dash_pin() {
     let script = dir.path().join("cargo-pin.bash");
     std::fs::write(&script, pin().args(["completions", "bash"]).stdout(0)).unwrap();
 
-    for first in [&["cargo", "pin"][..], &["cargo-pin"]] {
+    for first in [
+        &["cargo", "pin"][..],
+        &["cargo", "+1.95.0", "pin"],
+        &["cargo-pin"],
+    ] {
         let words = |rest: &[&'static str]| -> Vec<&str> {
             first.iter().copied().chain(rest.iter().copied()).collect()
         };

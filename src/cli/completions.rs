@@ -42,9 +42,12 @@ fi
 unset __cargo_pin_spec
 
 _cargo_pin_cargo() {
-    if [[ ${COMP_CWORD} -ge 2 && ${COMP_WORDS[1]} == pin ]]; then
-        local COMP_WORDS=("cargo-pin" "${COMP_WORDS[@]:2}")
-        local COMP_CWORD=$((COMP_CWORD - 1))
+    # `cargo pin ...`, or `cargo +TOOLCHAIN pin ...`
+    local at=1
+    [[ ${COMP_WORDS[1]} == +* ]] && at=2
+    if [[ ${COMP_CWORD} -gt ${at} && ${COMP_WORDS[at]} == pin ]]; then
+        local COMP_WORDS=("cargo-pin" "${COMP_WORDS[@]:at+1}")
+        local COMP_CWORD=$((COMP_CWORD - at))
         _cargo__pin cargo-pin "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
     elif [[ -n $__cargo_pin_cargo_fallback ]]; then
         "$__cargo_pin_cargo_fallback" "$@"

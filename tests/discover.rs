@@ -147,6 +147,29 @@ fn man_prints_a_page_and_writes_one_per_command() {
     ] {
         assert!(out.join(format!("{name}.1")).is_file(), "{name}");
     }
+    // Where groff is installed (man's formatter), every page renders
+    // without a warning.
+    let pages: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(pages.len(), 12, "{pages:?}");
+    if Command::new("groff").arg("--version").output().is_ok() {
+        for page in &pages {
+            let run = Command::new("groff")
+                .args(["-man", "-Tutf8", "-ww", "-z"])
+                .arg(page)
+                .output()
+                .unwrap();
+            assert!(run.status.success(), "{}", page.display());
+            assert!(
+                run.stderr.is_empty(),
+                "{}: {}",
+                page.display(),
+                String::from_utf8_lossy(&run.stderr)
+            );
+        }
+    }
 }
 
 #[test]

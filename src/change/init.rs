@@ -118,11 +118,12 @@ fn has_lib(m: &Manifest, doc: &DocumentMut) -> bool {
             .is_some_and(|d| d.join("src/lib.rs").is_file())
 }
 
-/// The rules the library profile relaxes to `warn`: the requirement rules
-/// that would pin a library's users too. The others keep their default.
+/// The rules the library profile relaxes to `warn`, as the README's
+/// profile does: the ranges that keep a library's users free to unify
+/// versions. The others keep their default.
 fn library_level(rule: Rule) -> Level {
     match rule {
-        Rule::Caret | Rule::Tilde | Rule::Range | Rule::PartialExact => Level::Warn,
+        Rule::Caret | Rule::Tilde | Rule::Range => Level::Warn,
         other => other.default_level(),
     }
 }
@@ -249,6 +250,29 @@ mod tests {
         .unwrap();
         assert_eq!(lib.levels.get(&Rule::Caret), Some(&Level::Warn));
         assert_eq!(lib.levels.get(&Rule::Wildcard), None);
+    }
+
+    #[test]
+    fn the_library_profile_is_the_readme_s() {
+        let readme = include_str!("../../README.md");
+        let block = readme
+            .split("# pin.toml for a published library\n")
+            .nth(1)
+            .and_then(|b| b.split("```").next())
+            .expect("the README's library profile");
+        let documented = Policy::parse("README.md", block).unwrap();
+        let written = Policy::parse(
+            "pin.toml",
+            &template(&Profile::Library {
+                package: "lib".into(),
+                others: 0,
+            }),
+        )
+        .unwrap();
+        let level = |p: &Policy, r: &Rule| p.levels.get(r).copied().unwrap_or(r.default_level());
+        for rule in Rule::ALL {
+            assert_eq!(level(&written, rule), level(&documented, rule), "{rule}");
+        }
     }
 
     #[test]

@@ -94,7 +94,11 @@ fn bash_hands_other_cargo_commands_to_cargo_s_completion() {
     // A stand-in for rustup's cargo completion, loaded first.
     let mut text =
         String::from("_cargo() { COMPREPLY=(from-cargo-completion); }\ncomplete -F _cargo cargo\n");
-    text.push_str(&pin().args(["completions", "bash"]).stdout(0));
+    let ours = pin().args(["completions", "bash"]).stdout(0);
+    text.push_str(&ours);
+    // Sourced twice (from ~/.bashrc, then by bash-completion for
+    // `cargo-pin`): cargo's completion is still the one handed to.
+    text.push_str(&ours);
     std::fs::write(&script, text).unwrap();
     assert_eq!(
         bash_complete(&script, &["cargo", "bu"]),

@@ -30,14 +30,18 @@ pub(crate) struct CompletionsArgs {
 const BASH_CARGO: &str = r#"
 # `cargo pin ...` completes as `cargo-pin ...`; every other `cargo ...` with
 # cargo's own completion, as it was before this script was sourced.
-__cargo_pin_cargo_fallback=""
+# Sourced again (bash-completion loading this file for `cargo-pin`), it keeps
+# the completion it found the first time.
 if ! complete -p cargo &>/dev/null && declare -F _completion_loader &>/dev/null; then
     _completion_loader cargo &>/dev/null
 fi
 if __cargo_pin_spec=$(complete -p cargo 2>/dev/null) &&
-    [[ $__cargo_pin_spec =~ -F\ ([^ ]+) ]] &&
-    [[ ${BASH_REMATCH[1]} != _cargo_pin_cargo ]]; then
-    __cargo_pin_cargo_fallback=${BASH_REMATCH[1]}
+    [[ $__cargo_pin_spec =~ -F\ ([^ ]+) ]]; then
+    if [[ ${BASH_REMATCH[1]} != _cargo_pin_cargo ]]; then
+        __cargo_pin_cargo_fallback=${BASH_REMATCH[1]}
+    fi
+else
+    __cargo_pin_cargo_fallback=""
 fi
 unset __cargo_pin_spec
 

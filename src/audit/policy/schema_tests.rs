@@ -232,6 +232,11 @@ fn the_schema_knows_exactly_the_rules() {
     for rule in Rule::ALL {
         let d = levels[rule.id()]["description"].as_str().unwrap();
         assert!(d.starts_with(rule.summary()), "{rule}: {d}");
+        assert_eq!(
+            levels[rule.id()]["default"],
+            rule.default_level().as_str(),
+            "{rule}: the default level"
+        );
     }
     // The top-level keys are the parser's: one unknown is refused by both.
     let top: Vec<&str> = schema["properties"]

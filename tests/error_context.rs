@@ -36,6 +36,39 @@ fn a_manifest_syntax_error_shows_the_line_and_a_caret() {
 }
 
 #[test]
+fn a_dependency_of_the_wrong_type_shows_its_value_with_a_caret() {
+    let copy = Copy::of("check/policy");
+    let manifest = copy.read("Cargo.toml");
+    let line = manifest.lines().position(|l| l.starts_with("log")).unwrap() + 1;
+    let pad = " ".repeat(line.to_string().len());
+    copy.write(
+        "Cargo.toml",
+        &manifest.replace("log = \"0.4\"", "log = 0.4"),
+    );
+    fails_with(
+        &copy,
+        &["check"],
+        &format!(
+            "Cargo.toml:{line}:7: dependency `log` in `dependencies` must be a version string \
+             or a table, found float\n{pad} |\n{line} | log = 0.4\n{pad} |       ^^^"
+        ),
+    );
+    copy.write(
+        "Cargo.toml",
+        &manifest.replace("log = \"0.4\"", "log = { version = \"0.4\", package = 3 }"),
+    );
+    fails_with(
+        &copy,
+        &["check"],
+        &format!(
+            "Cargo.toml:{line}:36: `log.package` in `dependencies` must be a string\n\
+             {pad} |\n{line} | log = {{ version = \"0.4\", package = 3 }}\n\
+             {pad} |                                    ^"
+        ),
+    );
+}
+
+#[test]
 fn a_member_manifest_error_names_the_member() {
     let copy = Copy::of("check/all-rules");
     let text = copy.read("app/Cargo.toml");

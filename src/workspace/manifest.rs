@@ -183,6 +183,7 @@ pub fn parse(path: PathBuf, rel: String, text: String) -> Result<Manifest> {
     let mut deps = Vec::new();
     let mut reader = Reader {
         rel: &rel,
+        text: &text,
         lines: &lines,
         deps: &mut deps,
     };
@@ -232,6 +233,7 @@ pub fn parse(path: PathBuf, rel: String, text: String) -> Result<Manifest> {
 
 struct Reader<'a> {
     rel: &'a str,
+    text: &'a str,
     lines: &'a LineIndex,
     deps: &'a mut Vec<Dependency>,
 }
@@ -241,8 +243,16 @@ impl Reader<'_> {
         span.map_or(1, |s| self.lines.line_of(s.start))
     }
 
+    /// `rel:line:col: msg`, and the line with a caret under `span`.
     fn err(&self, span: Option<Range<usize>>, msg: String) -> anyhow::Error {
-        anyhow!("{}:{}: {msg}", self.rel, self.line(span))
+        match span {
+            Some(span) => anyhow!(
+                "{}:{}",
+                self.rel,
+                crate::workspace::text::located(self.text, Some(span), &msg)
+            ),
+            None => anyhow!("{}:{}: {msg}", self.rel, self.line(span)),
+        }
     }
 
     fn table(&mut self, item: &Item, table: String, kind: TableKind) -> Result<()> {
@@ -302,7 +312,7 @@ impl Reader<'_> {
         }
         let Some(t) = value.as_table_like() else {
             return Err(self.err(
-                span,
+                value.span().or(span),
                 format!(
                     "dependency `{name}` in `{table}` must be a version string or a table, found {}",
                     value.type_name()
@@ -319,7 +329,7 @@ impl Reader<'_> {
                         value_span: v.span().unwrap_or_default(),
                     })),
                     None => Err(self.err(
-                        k.span().or_else(|| span.clone()),
+                        v.span().or_else(|| k.span()).or_else(|| span.clone()),
                         format!("`{name}.{key}` in `{table}` must be a string"),
                     )),
                 },

@@ -154,7 +154,11 @@ fn a_mistyped_rule_suggests_the_closest() {
     copy.write("pin.toml", "[rules]\ncarret = \"warn\"\n");
     let stderr = pin().current_dir(copy.root()).arg("check").stderr(2);
     assert!(
-        stderr.starts_with("error: pin.toml:2: [rules] unknown rule `carret`: did you mean `caret`? (known rules: wildcard, caret,"),
+        stderr.starts_with("error: pin.toml:2:1: [rules] unknown rule `carret`: did you mean `caret`? (known rules: wildcard, caret,"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with("\n  |\n2 | carret = \"warn\"\n  | ^^^^^^\n"),
         "{stderr}"
     );
     copy.write(
@@ -164,7 +168,7 @@ fn a_mistyped_rule_suggests_the_closest() {
     let stderr = pin().current_dir(copy.root()).arg("check").stderr(2);
     assert!(
         stderr.contains(
-            "pin.toml:3: [[exempt]] rules: unknown rule `git_tag`: did you mean `git-tag`?"
+            "pin.toml:3:10: [[exempt]] rules: unknown rule `git_tag`: did you mean `git-tag`?"
         ),
         "{stderr}"
     );

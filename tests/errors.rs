@@ -111,21 +111,21 @@ fn bad_policy_files_name_the_key() {
         ("[rule]\ncaret = \"warn\"\n", "unknown field `rule`"),
         (
             "[rules]\ncarret = \"warn\"\n",
-            "pin.toml:2: [rules] unknown rule `carret`",
+            "pin.toml:2:1: [rules] unknown rule `carret`",
         ),
         ("[rules]\ncaret = 1\n", "pin.toml:2"),
         (
             "[rules]\ncaret = \"forbid\"\n",
-            "pin.toml:2: [rules] caret = \"forbid\"",
+            "pin.toml:2:9: [rules] caret = \"forbid\"",
         ),
         (
             "[registry]\nmin-release-age = \"7 dayz\"\n",
-            "pin.toml:2: [registry] min-release-age: \"7 dayz\": unknown unit",
+            "pin.toml:2:19: [registry] min-release-age: \"7 dayz\": unknown unit",
         ),
         ("[registry]\nmin-release-age = 7\n", "pin.toml:2"),
         (
             "[[exempt]]\ncrate = \"a\"\nreason = \"r\"\nexpires = \"next week\"\n",
-            "pin.toml:4: [[exempt]] expires = \"next week\"",
+            "pin.toml:4:11: [[exempt]] expires = \"next week\"",
         ),
         ("[[exempt]]\ncrate = \"a\"\n", "missing field `reason`"),
         (

@@ -94,6 +94,23 @@ pub(crate) fn located(text: &str, span: Option<std::ops::Range<usize>>, message:
     format!("{line}:{col}: {message}\n{gutter} |\n{line} | {shown}\n{gutter} | {pad}{carets}")
 }
 
+/// `LINE:COL` of byte `at` (1-based; the column in characters).
+pub(crate) fn line_col(text: &str, at: usize) -> String {
+    located(text, Some(at..at), "")
+        .split(": ")
+        .next()
+        .unwrap_or("1:1")
+        .to_string()
+}
+
+/// The lines [`located`] shows under its first: the source line and the
+/// caret under `span`.
+pub(crate) fn snippet(text: &str, span: std::ops::Range<usize>) -> String {
+    let all = located(text, Some(span), "");
+    all.split_once('\n')
+        .map_or(all.clone(), |(_, rest)| rest.to_string())
+}
+
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
         i -= 1;

@@ -28,8 +28,8 @@ fn malformed_member_manifest_names_file_and_line() {
     let mut text = std::fs::read_to_string(&app).unwrap();
     text.push_str("\n[dependencies\nbroken = 1\n");
     std::fs::write(&app, text).unwrap();
-    fails_cleanly(ws, &["check"], "app/Cargo.toml:38: invalid TOML");
-    fails_cleanly(ws, &["fix"], "app/Cargo.toml:38: invalid TOML");
+    fails_cleanly(ws, &["check"], "app/Cargo.toml:38:14: invalid TOML");
+    fails_cleanly(ws, &["fix"], "app/Cargo.toml:38:14: invalid TOML");
 }
 
 #[test]
@@ -120,21 +120,21 @@ fn bad_policy_files_name_the_key() {
         ("[rule]\ncaret = \"warn\"\n", "unknown field `rule`"),
         (
             "[rules]\ncarret = \"warn\"\n",
-            "pin.toml:2: [rules] unknown rule `carret`",
+            "pin.toml:2:1: [rules] unknown rule `carret`",
         ),
         ("[rules]\ncaret = 1\n", "pin.toml:2"),
         (
             "[rules]\ncaret = \"forbid\"\n",
-            "pin.toml:2: [rules] caret = \"forbid\"",
+            "pin.toml:2:9: [rules] caret = \"forbid\"",
         ),
         (
             "[registry]\nmin-release-age = \"7 dayz\"\n",
-            "pin.toml:2: [registry] min-release-age: \"7 dayz\": unknown unit",
+            "pin.toml:2:19: [registry] min-release-age: \"7 dayz\": unknown unit",
         ),
         ("[registry]\nmin-release-age = 7\n", "pin.toml:2"),
         (
             "[[exempt]]\ncrate = \"a\"\nreason = \"r\"\nexpires = \"next week\"\n",
-            "pin.toml:4: [[exempt]] expires = \"next week\"",
+            "pin.toml:4:11: [[exempt]] expires = \"next week\"",
         ),
         ("[[exempt]]\ncrate = \"a\"\n", "missing field `reason`"),
         (
@@ -194,7 +194,7 @@ fn hostile_sizes_do_not_crash() {
             close.repeat(20_000)
         );
         copy.write("Cargo.toml", &deep);
-        fails_cleanly(ws, &["check"], "Cargo.toml:6: invalid TOML");
+        fails_cleanly(ws, &["check"], "Cargo.toml:6:");
     }
 }
 

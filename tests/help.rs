@@ -9,8 +9,18 @@ use std::path::PathBuf;
 use support::pin;
 
 /// The subcommands of `cargo pin`, in the order `--help` lists them.
-const SUBCOMMANDS: [&str; 8] = [
-    "check", "fix", "outdated", "allow", "upgrade", "deny", "rollback", "review",
+const SUBCOMMANDS: [&str; 11] = [
+    "check",
+    "fix",
+    "outdated",
+    "allow",
+    "upgrade",
+    "deny",
+    "rollback",
+    "review",
+    "init",
+    "completions",
+    "man",
 ];
 
 /// The subcommands `cargo-pin pin --help` lists (clap's own `help` left

@@ -228,6 +228,23 @@ fn a_refused_connection_is_an_error_naming_the_registry() {
 }
 
 #[test]
+fn a_refused_host_fails_forty_crates_with_one_error() {
+    let url = refused_url();
+    let cache = tempfile::tempdir().unwrap();
+    let reg = registry(&url, None);
+    let names = many(40);
+    let crates: Vec<&str> = names.iter().map(String::as_str).collect();
+    let e = err(&reg, &crates, &options(cache.path(), 5, 1));
+    assert!(
+        e.contains(" cannot be reached: cannot connect: ") && e.contains("(after 2 attempts)"),
+        "{e}"
+    );
+    assert!(e.contains("gave up on 40 crate(s): crate-0, "), "{e}");
+    assert_eq!(e.matches(&url).count(), 1, "the registry once: {e}");
+    assert_eq!(e.lines().count(), 1, "{e}");
+}
+
+#[test]
 fn a_server_that_never_answers_times_out() {
     let s = server();
     s.fault("/al/", Fault::Hang);

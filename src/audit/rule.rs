@@ -149,12 +149,38 @@ impl fmt::Display for Rule {
     }
 }
 
-/// An unknown rule id, with the list of known ones for the message.
+/// An unknown rule id, with the closest known one (a likely typo) and the
+/// list of known ones for the message.
 #[derive(Debug, thiserror::Error)]
-#[error("unknown rule `{0}` (known rules: {known})", known = known_ids())]
+#[error("unknown rule `{0}`{hint} (known rules: {known})", hint = did_you_mean(&self.0), known = known_ids())]
 pub struct UnknownRule(pub String);
 
-fn known_ids() -> String {
+impl UnknownRule {
+    /// The known rule `self` most likely misspells, if one is close.
+    pub fn suggestion(&self) -> Option<Rule> {
+        Rule::closest(&self.0)
+    }
+}
+
+impl Rule {
+    /// The rule whose id `s` most likely misspells: the most similar id
+    /// (Jaro-Winkler, as clap suggests values), when similar enough.
+    pub fn closest(s: &str) -> Option<Rule> {
+        let s = s.trim().to_ascii_lowercase().replace('_', "-");
+        Rule::ALL
+            .iter()
+            .map(|r| (strsim::jaro_winkler(&s, r.id()), *r))
+            .filter(|(score, _)| *score > 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, r)| r)
+    }
+}
+
+fn did_you_mean(s: &str) -> String {
+    Rule::closest(s).map_or_else(String::new, |r| format!(": did you mean `{r}`?"))
+}
+
+pub(crate) fn known_ids() -> String {
     Rule::ALL
         .iter()
         .map(|r| r.id())
@@ -195,6 +221,29 @@ mod tests {
     fn unknown_rule_names_the_known_ones() {
         let e = "carret".parse::<Rule>().unwrap_err().to_string();
         assert!(e.contains("carret") && e.contains("caret"), "{e}");
+        assert!(e.contains("did you mean `caret`?"), "{e}");
+    }
+
+    #[test]
+    fn typos_suggest_the_closest_rule_and_nonsense_none() {
+        for (typo, rule) in [
+            ("carret", Rule::Caret),
+            ("crate", Rule::Caret),
+            ("git_tag", Rule::GitTag),
+            ("gittag", Rule::GitTag),
+            ("lockfile-stail", Rule::LockfileStale),
+            ("Wildcards", Rule::Wildcard),
+            ("toolchain", Rule::ToolchainUnpinned),
+            ("unveted", Rule::Unvetted),
+            ("ci-action", Rule::CiActionRef),
+        ] {
+            assert_eq!(Rule::closest(typo), Some(rule), "{typo}");
+        }
+        for nonsense in ["", "x", "serde", "0.1"] {
+            assert_eq!(Rule::closest(nonsense), None, "{nonsense}");
+        }
+        let e = "zzz".parse::<Rule>().unwrap_err().to_string();
+        assert!(!e.contains("did you mean"), "{e}");
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub(crate) mod ci;
 pub(crate) mod deny;
 pub mod edit;
 pub mod fix;
+pub(crate) mod init;
 pub(crate) mod interrupt;
 pub(crate) mod lock;
 pub(crate) mod policy_edit;

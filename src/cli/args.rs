@@ -79,13 +79,28 @@ impl WorkspaceArgs {
 #[derive(Debug, Args, Default)]
 pub(crate) struct LevelArgs {
     /// Raise RULE to deny for this run
-    #[arg(short = 'D', long = "deny", value_name = "RULE")]
+    #[arg(
+        short = 'D',
+        long = "deny",
+        value_name = "RULE",
+        hide_possible_values = true
+    )]
     pub deny: Vec<Rule>,
     /// Set RULE to warn for this run
-    #[arg(short = 'W', long = "warn", value_name = "RULE")]
+    #[arg(
+        short = 'W',
+        long = "warn",
+        value_name = "RULE",
+        hide_possible_values = true
+    )]
     pub warn: Vec<Rule>,
     /// Silence RULE for this run
-    #[arg(short = 'A', long = "allow", value_name = "RULE")]
+    #[arg(
+        short = 'A',
+        long = "allow",
+        value_name = "RULE",
+        hide_possible_values = true
+    )]
     pub allow: Vec<Rule>,
 }
 
@@ -175,6 +190,16 @@ pub struct RuleParser;
 
 impl clap::builder::TypedValueParser for RuleParser {
     type Value = Rule;
+    /// The rule ids, for shell completion (`-D <TAB>`); `--help` leaves
+    /// them out (`hide_possible_values`), the rules table in the README
+    /// has them.
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(Rule::ALL.iter().map(|r| {
+            clap::builder::PossibleValue::new(r.id()).help(r.summary())
+        })))
+    }
     fn parse_ref(
         &self,
         cmd: &clap::Command,
@@ -195,9 +220,19 @@ impl clap::builder::TypedValueParser for RuleParser {
                 clap::error::ContextValue::String(s.into_owned()),
             );
             err.insert(
-                clap::error::ContextKind::Suggested,
-                clap::error::ContextValue::StyledStrs(vec![e.to_string().into()]),
+                clap::error::ContextKind::ValidValue,
+                clap::error::ContextValue::Strings(
+                    Rule::ALL.iter().map(|r| r.id().to_string()).collect(),
+                ),
             );
+            // `-D carret`: "a similar value exists: 'caret'", as clap says
+            // for its own value lists.
+            if let Some(rule) = e.suggestion() {
+                err.insert(
+                    clap::error::ContextKind::SuggestedValue,
+                    clap::error::ContextValue::String(rule.id().to_string()),
+                );
+            }
             err
         })
     }

@@ -13,8 +13,11 @@
 pub(crate) mod allow;
 pub(crate) mod args;
 pub(crate) mod check;
+pub(crate) mod completions;
 pub(crate) mod deny;
 pub(crate) mod fix;
+pub(crate) mod init;
+pub(crate) mod man;
 pub(crate) mod outdated;
 pub(crate) mod progress;
 pub(crate) mod review;
@@ -45,6 +48,9 @@ pub(crate) enum CargoCli {
 }
 
 /// Audit how exactly a workspace pins its dependencies, and pin them.
+///
+/// The policy is pin.toml at the workspace root (optional; `cargo pin init`
+/// writes a commented one).
 ///
 /// Exit codes: 0 no deny-level finding, 1 at least one deny-level finding,
 /// 2 error.
@@ -81,6 +87,14 @@ pub(crate) enum Command {
     /// removes or moves (transitive included), and the gate on the
     /// versions it introduces.
     Review(review::ReviewArgs),
+    /// Write a commented pin.toml for this workspace (the library profile
+    /// for a published library), refusing to replace one.
+    Init(init::InitArgs),
+    /// Print the shell completion script for bash, zsh, fish, PowerShell
+    /// or elvish.
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff), or write one per command into a folder.
+    Man(man::ManArgs),
 }
 
 /// How a command ended, short of an error.
@@ -207,19 +221,35 @@ pub(crate) fn run(ctx: &Context, command: &Command) -> Result<Output> {
         Command::Deny(args) => deny::run(ctx, args),
         Command::Rollback(args) => rollback::run(ctx, args),
         Command::Review(args) => review::run(ctx, args),
+        Command::Init(args) => init::run(ctx, args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
     }
 }
 
 /// cargo runs us as `cargo-pin pin ...`; a person may type `cargo-pin
-/// check`: both parse the same.
+/// check` or `cargo-pin --version`: all parse the same as through cargo.
 fn with_pin(mut args: Vec<OsString>) -> Vec<OsString> {
-    if args
-        .get(1)
-        .is_some_and(|a| a != "pin" && !a.to_string_lossy().starts_with('-'))
-    {
-        args.insert(1, "pin".into());
+    if args.get(1).is_none_or(|a| a != "pin") {
+        args.insert(1.min(args.len()), "pin".into());
     }
     args
+}
+
+/// The command line of `cargo-pin` itself (`cargo-pin check ...`): what
+/// completions and the man page describe.
+pub(crate) fn pin_command() -> clap::Command {
+    use clap::CommandFactory as _;
+    CargoCli::command()
+        .find_subcommand("pin")
+        .cloned()
+        .unwrap_or_else(|| clap::Command::new("pin"))
+        .name("cargo-pin")
+        .bin_name("cargo-pin")
+        .mut_subcommands(|sub| {
+            let bin = format!("cargo-pin {}", sub.get_name());
+            sub.bin_name(bin)
+        })
 }
 
 /// Writes to stdout. A closed stdout (`| head`) is not an error.

@@ -4,6 +4,10 @@
 //! registry (or proxy) costs about `(net.retry + 1) × http.timeout` however
 //! many crates are asked for. A host that answers other requests meanwhile
 //! is not given up on.
+//!
+//! A host that cannot be reached at all (the connection refused, the name
+//! not resolved) after `net.retry + 1` attempts is given up on too: one
+//! error names the registry once, however many crates were queued for it.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -16,14 +20,20 @@ pub(super) struct Hosts(Mutex<HashMap<String, Host>>);
 struct Host {
     timeouts: u32,
     down: Option<String>,
+    unreachable: bool,
 }
 
-/// A request that failed because its host timed out (`tried`: this very
-/// request), or was not sent because the host had already timed out.
+/// A request that failed because its host timed out or could not be
+/// reached (`tried`: this very request), or was not sent because the host
+/// had already been given up on.
 #[derive(Debug)]
 pub(crate) struct HostDown {
-    /// What happened to the host: `no answer within 30s (http.timeout)`.
+    /// What happened to the host: `no answer within 30s (http.timeout)`,
+    /// `cannot connect: Connection refused (os error 111)`.
     pub(crate) reason: String,
+    /// It could not be reached (refused, unresolved), rather than timed
+    /// out.
+    pub(crate) unreachable: bool,
     pub(crate) tried: bool,
     /// The proxy it went through (as shown), which is what failed.
     pub(crate) proxy: Option<String>,
@@ -34,7 +44,7 @@ impl std::fmt::Display for HostDown {
         if self.tried {
             f.write_str(&self.reason)
         } else {
-            write!(f, "not asked: the host timed out before ({})", self.reason)
+            write!(f, "not asked: the host was given up on ({})", self.reason)
         }
     }
 }
@@ -42,10 +52,13 @@ impl std::fmt::Display for HostDown {
 impl std::error::Error for HostDown {}
 
 impl Hosts {
-    /// Why `host` was given up on, if it was.
-    pub(super) fn down(&self, host: &str) -> Option<String> {
+    /// Why `host` was given up on, if it was, and whether because it
+    /// could not be reached.
+    pub(super) fn down(&self, host: &str) -> Option<(String, bool)> {
         let hosts = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        hosts.get(host).and_then(|h| h.down.clone())
+        hosts
+            .get(host)
+            .and_then(|h| h.down.clone().map(|d| (d, h.unreachable)))
     }
 
     /// `host` answered: its run of timeouts is over.
@@ -56,11 +69,14 @@ impl Hosts {
         }
     }
 
-    /// Gives up on `host` for `reason`.
+    /// Gives up on `host`, which could not be reached, for `reason`.
     pub(super) fn give_up(&self, host: &str, reason: &str) {
         let mut hosts = self.0.lock().unwrap_or_else(|e| e.into_inner());
         let h = hosts.entry(host.to_string()).or_default();
-        h.down.get_or_insert_with(|| reason.to_string());
+        if h.down.is_none() {
+            h.down = Some(reason.to_string());
+            h.unreachable = true;
+        }
     }
 
     /// A request to `host` timed out with `message`. When that makes

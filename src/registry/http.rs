@@ -186,9 +186,10 @@ impl Client {
             let (failure, retry_after) = match self.once(url, &host, via, &headers).await {
                 Ok(Ok(outcome)) => return Ok(outcome),
                 Ok(Err(Fatal::Message(msg))) => return Err(anyhow!(msg)),
-                Ok(Err(Fatal::Down(reason))) => {
+                Ok(Err(Fatal::Down(reason, unreachable))) => {
                     return Err(HostDown {
                         reason,
+                        unreachable,
                         tried: false,
                         proxy,
                     }
@@ -199,6 +200,7 @@ impl Client {
                     retry_after,
                     timeout,
                     proxy_failed,
+                    unreachable,
                 }) => {
                     if let Some(reason) = timeout
                         .then(|| self.hosts.timed_out(&host, &message, self.retry))
@@ -206,16 +208,24 @@ impl Client {
                     {
                         return Err(HostDown {
                             reason,
+                            unreachable: false,
                             tried: true,
                             proxy,
                         }
                         .into());
                     }
-                    if proxy_failed && attempt >= attempts {
-                        // The proxy cannot be reached: nothing else can be.
-                        self.hosts.give_up(&host, &message);
+                    if (proxy_failed || unreachable) && attempt >= attempts {
+                        // The proxy, or the registry's host, cannot be
+                        // reached: the crates still queued for it fail at
+                        // once, with this one error.
+                        let reason = match attempts {
+                            1 => message,
+                            n => format!("{message} (after {n} attempts)"),
+                        };
+                        self.hosts.give_up(&host, &reason);
                         return Err(HostDown {
-                            reason: message,
+                            reason,
+                            unreachable: true,
                             tried: true,
                             proxy,
                         }
@@ -249,8 +259,8 @@ impl Client {
         // in use over HTTP/1.1.
         let _permit = self.pace.permits.acquire().await;
         // A host given up on while this request waited is not asked.
-        if let Some(reason) = self.hosts.down(host) {
-            return Ok(Err(Fatal::Down(reason)));
+        if let Some((reason, unreachable)) = self.hosts.down(host) {
+            return Ok(Err(Fatal::Down(reason, unreachable)));
         }
         let resp = self
             .inner
@@ -309,6 +319,7 @@ impl Client {
                     retry_after,
                     timeout: false,
                     proxy_failed: false,
+                    unreachable: false,
                 })
             }
             s => Ok(Err(Fatal::Message(format!(
@@ -376,6 +387,7 @@ impl Client {
             retry_after: None,
             timeout: true,
             proxy_failed: false,
+            unreachable: false,
         }
     }
 
@@ -405,6 +417,8 @@ impl Client {
             retry_after: None,
             timeout: e.is_timeout(),
             proxy_failed,
+            // Refused, unresolved, unroutable: nothing answers there.
+            unreachable: e.is_connect() && !e.is_timeout(),
         }
     }
 }
@@ -418,13 +432,16 @@ struct Spurious {
     timeout: bool,
     /// The proxy could not be reached.
     proxy_failed: bool,
+    /// The host could not be connected to (and it was no timeout).
+    unreachable: bool,
 }
 
 /// A failure retrying cannot fix.
 enum Fatal {
     Message(String),
-    /// Not sent: the host was given up on, for this reason.
-    Down(String),
+    /// Not sent: the host was given up on, for this reason (and whether
+    /// it could not be reached).
+    Down(String, bool),
 }
 
 /// `404 Not Found`.

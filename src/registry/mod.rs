@@ -217,7 +217,7 @@ async fn online(
     let mut failures = Vec::new();
     // Crates not read because their registry's host timed out, by
     // registry: one line each, naming the timeout once.
-    let mut down: std::collections::BTreeMap<String, (Option<String>, Vec<String>)> =
+    let mut down: std::collections::BTreeMap<String, (Option<String>, bool, Vec<String>)> =
         Default::default();
     while let Some(joined) = set.join_next().await {
         let (reg, krate, r) = joined.map_err(|e| anyhow!("internal error: a fetch failed: {e}"))?;
@@ -241,19 +241,21 @@ async fn online(
                     if d.tried || entry.0.is_none() {
                         entry.0.get_or_insert_with(|| d.reason.clone());
                     }
-                    entry.1.push(krate);
+                    entry.1 |= d.unreachable;
+                    entry.2.push(krate);
                 }
                 None => failures.push(format!("{e:#}")),
             },
         }
     }
-    for (key, (reason, mut crates)) in down {
+    for (key, (reason, unreachable, mut crates)) in down {
         crates.sort_unstable();
         // A proxy failure is the proxy's (its reason names it), not the
         // registry's.
-        let what = match key.strip_prefix('\0') {
-            Some(_) => String::new(),
-            None => format!("registry {key} timed out: "),
+        let what = match (key.strip_prefix('\0'), unreachable) {
+            (Some(_), _) => String::new(),
+            (None, true) => format!("registry {key} cannot be reached: "),
+            (None, false) => format!("registry {key} timed out: "),
         };
         failures.push(format!(
             "{what}{}; gave up on {} crate(s): {}",

@@ -243,12 +243,10 @@ fn dep_names(entry: &str, p: &Package) -> bool {
 }
 
 /// A TOML error as `N: message`, to follow a file name and a colon.
+/// `LINE:COL: MESSAGE` and the line with a caret under the culprit, for
+/// the caller to put the file's name before.
 pub(crate) fn toml_error(text: &str, e: &toml::de::Error) -> String {
-    let msg = e.message().trim();
-    let line = e.span().map_or(1, |span| {
-        crate::workspace::text::LineIndex::new(text).line_of(span.start)
-    });
-    format!("{line}: {msg}")
+    crate::workspace::text::located(text, e.span(), e.message())
 }
 
 #[cfg(test)]

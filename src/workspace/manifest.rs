@@ -171,17 +171,19 @@ const DEP_TABLES: &[(&str, &str, TableKind)] = &[
 /// Parses `text` as the manifest at `path`. Errors read `rel:line: message`.
 pub fn parse(path: PathBuf, rel: String, text: String) -> Result<Manifest> {
     let doc = toml_edit::Document::parse(text.as_str()).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| LineIndex::new(&text).line_of(s.start))
-            .unwrap_or(1);
-        anyhow!("{rel}:{line}: invalid TOML: {}", e.message().trim())
+        let at = crate::workspace::text::located(
+            &text,
+            e.span(),
+            &format!("invalid TOML: {}", e.message()),
+        );
+        anyhow!("{rel}:{at}")
     })?;
     let lines = LineIndex::new(&text);
     let root = doc.as_table();
     let mut deps = Vec::new();
     let mut reader = Reader {
         rel: &rel,
+        text: &text,
         lines: &lines,
         deps: &mut deps,
     };
@@ -231,6 +233,7 @@ pub fn parse(path: PathBuf, rel: String, text: String) -> Result<Manifest> {
 
 struct Reader<'a> {
     rel: &'a str,
+    text: &'a str,
     lines: &'a LineIndex,
     deps: &'a mut Vec<Dependency>,
 }
@@ -240,8 +243,16 @@ impl Reader<'_> {
         span.map_or(1, |s| self.lines.line_of(s.start))
     }
 
+    /// `rel:line:col: msg`, and the line with a caret under `span`.
     fn err(&self, span: Option<Range<usize>>, msg: String) -> anyhow::Error {
-        anyhow!("{}:{}: {msg}", self.rel, self.line(span))
+        match span {
+            Some(span) => anyhow!(
+                "{}:{}",
+                self.rel,
+                crate::workspace::text::located(self.text, Some(span), &msg)
+            ),
+            None => anyhow!("{}:{}: {msg}", self.rel, self.line(span)),
+        }
     }
 
     fn table(&mut self, item: &Item, table: String, kind: TableKind) -> Result<()> {
@@ -301,7 +312,7 @@ impl Reader<'_> {
         }
         let Some(t) = value.as_table_like() else {
             return Err(self.err(
-                span,
+                value.span().or(span),
                 format!(
                     "dependency `{name}` in `{table}` must be a version string or a table, found {}",
                     value.type_name()
@@ -318,7 +329,7 @@ impl Reader<'_> {
                         value_span: v.span().unwrap_or_default(),
                     })),
                     None => Err(self.err(
-                        k.span().or_else(|| span.clone()),
+                        v.span().or_else(|| k.span()).or_else(|| span.clone()),
                         format!("`{name}.{key}` in `{table}` must be a string"),
                     )),
                 },

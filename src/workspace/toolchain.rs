@@ -49,11 +49,12 @@ pub fn parse(file: &str, text: &str) -> Result<Toolchain> {
         return classify(file, Some(1), trimmed);
     }
     let doc = toml_edit::Document::parse(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| LineIndex::new(text).line_of(s.start))
-            .unwrap_or(1);
-        anyhow!("{file}:{line}: invalid TOML: {}", e.message().trim())
+        let at = crate::workspace::text::located(
+            text,
+            e.span(),
+            &format!("invalid TOML: {}", e.message()),
+        );
+        anyhow!("{file}:{at}")
     })?;
     let Some(tc) = doc.get("toolchain") else {
         return Err(anyhow!("{file}:1: missing the `[toolchain]` table"));

@@ -8,6 +8,8 @@
 
 mod parse;
 #[cfg(test)]
+mod schema_tests;
+#[cfg(test)]
 mod tests;
 
 pub use parse::parse_age;

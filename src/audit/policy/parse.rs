@@ -17,7 +17,7 @@ use crate::workspace::text::LineIndex;
 #[serde(deny_unknown_fields)]
 struct Raw {
     #[serde(default)]
-    rules: BTreeMap<String, Spanned<String>>,
+    rules: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
     exempt: Vec<RawExempt>,
     registry: Option<RawRegistry>,
@@ -101,10 +101,32 @@ struct RawVetted {
 }
 
 impl Policy {
-    /// Parses policy text; `name` is the file as shown in errors.
+    /// Parses policy text; `name` is the file as shown in errors. An error
+    /// about a value names `file:line:col` and shows the line with a caret
+    /// under it.
     pub fn parse(name: &str, text: &str) -> Result<Policy> {
+        let culprit = std::cell::Cell::new(None);
+        Policy::parse_marking(name, text, &culprit).map_err(|e| match culprit.take() {
+            Some(span) => anyhow!("{e:#}\n{}", crate::workspace::text::snippet(text, span)),
+            None => e,
+        })
+    }
+
+    /// [`Policy::parse`], leaving in `culprit` the span an error names
+    /// with `at` (every `at` is made for the error returned at once).
+    fn parse_marking(
+        name: &str,
+        text: &str,
+        culprit: &std::cell::Cell<Option<std::ops::Range<usize>>>,
+    ) -> Result<Policy> {
         let lines = LineIndex::new(text);
-        let at = |span: std::ops::Range<usize>| format!("{name}:{}", lines.line_of(span.start));
+        let at = |span: std::ops::Range<usize>| {
+            culprit.set(Some(span.clone()));
+            format!(
+                "{name}:{}",
+                crate::workspace::text::line_col(text, span.start)
+            )
+        };
         let raw: Raw = toml::from_str(text).map_err(|e| {
             anyhow!(
                 "{name}:{}",
@@ -115,8 +137,10 @@ impl Policy {
         let mut levels = BTreeMap::new();
         for (key, value) in raw.rules {
             let rule: Rule = key
+                .get_ref()
                 .parse()
-                .map_err(|e| anyhow!("{}: [rules] {e}", at(value.span())))?;
+                .map_err(|e| anyhow!("{}: [rules] {e}", at(key.span())))?;
+            let key = key.into_inner();
             let level = Level::deserialize(value.get_ref().as_str().into_deserializer()).map_err(|_: serde::de::value::Error| {
                 anyhow!(
                     "{}: [rules] {key} = {:?}: the level must be \"deny\", \"warn\" or \"allow\"",

@@ -19,7 +19,7 @@ fn require_vetted_values() {
     assert_eq!(Policy::default().vetting, RequireVetted::No);
     let e = parse("\"some\"").unwrap_err().to_string();
     assert!(
-        e.starts_with("pin.toml:2: [registry] require-vetted"),
+        e.starts_with("pin.toml:2:18: [registry] require-vetted"),
         "{e}"
     );
     assert!(e.contains("\"changed\""), "{e}");
@@ -146,7 +146,7 @@ fn bad_denied_entries_name_the_line() {
         ),
         (
             "[[denied]]\ncrate = \"a\"\nversions = [\"0.1\"]\nreason = \"r\"\n",
-            "pin.toml:3: [[denied]] `a` versions \"0.1\": write a full version",
+            "pin.toml:3:13: [[denied]] `a` versions \"0.1\": write a full version",
         ),
         (
             "[[denied]]\ncrate = \"a\"\nversions = [\">=x\"]\nreason = \"r\"\n",

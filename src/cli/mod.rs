@@ -29,7 +29,8 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand};
 
-use crate::context::{Context, Host, Vars};
+use crate::context::{ColorChoice, Context, Flags, Host, Vars, Verbosity};
+use crate::report::Format;
 
 /// Exit code: no deny-level finding.
 pub const EXIT_OK: u8 = 0;
@@ -53,6 +54,38 @@ pub(crate) enum CargoCli {
 pub(crate) struct PinCli {
     #[command(subcommand)]
     pub command: Command,
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+/// The flags every command takes: colour and how much to say.
+#[derive(Debug, clap::Args, Default)]
+pub(crate) struct GlobalArgs {
+    /// When to colour output (wins over CARGO_TERM_COLOR and NO_COLOR)
+    #[arg(long, value_name = "WHEN", global = true)]
+    pub color: Option<ColorChoice>,
+    /// Print nothing but errors; the exit code says the rest (a report in
+    /// another --format than human, or sent to --output, is still written)
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Say more: each requiring place, every held-back release
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+impl GlobalArgs {
+    fn flags(&self) -> Flags {
+        Flags {
+            color: self.color,
+            verbosity: if self.quiet {
+                Verbosity::Quiet
+            } else if self.verbose > 0 {
+                Verbosity::Verbose
+            } else {
+                Verbosity::Normal
+            },
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -149,13 +182,26 @@ pub fn main_with_args(args: Vec<OsString>) -> ExitCode {
         let _ = writeln!(std::io::stderr(), "error: cannot handle signals: {e:#}");
         return ExitCode::from(EXIT_ERROR);
     }
-    let result = context_from_process()
-        .and_then(|ctx| run(&ctx, &pin.command))
-        .and_then(|out| print(&out.stdout).map(|()| out.status));
+    let flags = pin.global.flags();
+    let ctx = context_from_process(flags);
+    // Until the context is read, stderr's colour is a guess from --color.
+    let stderr_color = match &ctx {
+        Ok(ctx) => ctx.stderr_color,
+        Err(_) => flags.color == Some(ColorChoice::Always),
+    };
+    let result = ctx.and_then(|ctx| {
+        let out = run(&ctx, &pin.command)?;
+        // -q keeps requested output (a machine format on stdout) and
+        // drops the human report: the exit code says it.
+        if ctx.verbosity != Verbosity::Quiet || pin.command.format() != Format::Human {
+            print(&out.stdout)?;
+        }
+        Ok(out.status)
+    });
     let code = match result {
         Ok(status) => ExitCode::from(status.code()),
         Err(e) => {
-            let _ = writeln!(std::io::stderr(), "error: {e:#}");
+            let _ = writeln!(std::io::stderr(), "{} {e:#}", label("error:", stderr_color));
             ExitCode::from(EXIT_ERROR)
         }
     };
@@ -178,9 +224,10 @@ pub fn main_with_args(args: Vec<OsString>) -> ExitCode {
 /// read once. The one place that reads them (clippy.toml disallows it
 /// everywhere else).
 #[allow(clippy::disallowed_methods)]
-pub(crate) fn context_from_process() -> Result<Context> {
+pub(crate) fn context_from_process(flags: Flags) -> Result<Context> {
     let vars: Vars = std::env::vars_os().collect();
     let stdout_tty = std::io::stdout().is_terminal();
+    let stderr_tty = std::io::stderr().is_terminal();
     let host = Host {
         cwd: std::env::current_dir().context("cannot read the current directory")?,
         temp_dir: std::env::temp_dir(),
@@ -192,8 +239,46 @@ pub(crate) fn context_from_process() -> Result<Context> {
         } else {
             None
         },
+        stderr_tty,
     };
-    Context::new(&vars, host, progress::TermProgress::for_stderr())
+    // The progress bar and its warnings need stderr's colour and -q before
+    // the context exists.
+    let progress = progress::TermProgress::for_stderr(
+        flags.verbosity != Verbosity::Quiet,
+        crate::context::stderr_color(&vars, &host, flags)?,
+    );
+    Context::with_flags(&vars, host, progress, flags)
+}
+
+/// `error:` or `warning:`, bold and coloured as cargo shows them when
+/// `color`.
+pub(crate) fn label(word: &str, color: bool) -> String {
+    if !color {
+        return word.to_string();
+    }
+    let c = if word.starts_with("error") {
+        anstyle::AnsiColor::Red
+    } else {
+        anstyle::AnsiColor::Yellow
+    };
+    let st = anstyle::Style::new().fg_color(Some(c.into())).bold();
+    format!("{st}{word}{st:#}")
+}
+
+impl Command {
+    /// The format of the command's report on stdout (human for commands
+    /// without `--format`).
+    fn format(&self) -> Format {
+        match self {
+            Command::Check(a) => a.format,
+            Command::Fix(a) => a.format,
+            Command::Outdated(a) => a.format,
+            Command::Upgrade(a) => a.format,
+            Command::Rollback(a) => a.format,
+            Command::Review(a) => a.format,
+            Command::Allow(_) | Command::Deny(_) => Format::Human,
+        }
+    }
 }
 
 /// Runs one command.

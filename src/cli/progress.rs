@@ -20,11 +20,16 @@ pub(crate) struct TermProgress {
     /// Set once the work is over, so a late timer never draws.
     done: Arc<Mutex<bool>>,
     enabled: bool,
+    /// Warnings shown (not under `-q`).
+    warnings: bool,
+    /// `warning:` coloured (stderr's colour).
+    color: bool,
 }
 
 impl TermProgress {
-    /// A bar that draws only when stderr is a terminal.
-    pub(crate) fn for_stderr() -> Arc<TermProgress> {
+    /// A bar that draws only when stderr is a terminal and `shown` (not
+    /// `-q`), which also decides whether warnings are; `color`: stderr's.
+    pub(crate) fn for_stderr(shown: bool, color: bool) -> Arc<TermProgress> {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
         if let Ok(style) =
             ProgressStyle::with_template("{spinner} reading the registry {pos}/{len} crates")
@@ -34,7 +39,9 @@ impl TermProgress {
         Arc::new(TermProgress {
             bar,
             done: Arc::new(Mutex::new(false)),
-            enabled: std::io::stderr().is_terminal(),
+            enabled: shown && std::io::stderr().is_terminal(),
+            warnings: shown,
+            color,
         })
     }
 }
@@ -70,8 +77,12 @@ impl Progress for TermProgress {
 
     fn warn(&self, message: &str) {
         use std::io::Write as _;
+        if !self.warnings {
+            return;
+        }
+        let label = super::label("warning:", self.color);
         self.bar.suspend(|| {
-            let _ = writeln!(std::io::stderr(), "warning: {message}");
+            let _ = writeln!(std::io::stderr(), "{label} {message}");
         });
     }
 }

@@ -225,6 +225,8 @@ pub struct Style {
     pub color: bool,
     /// Wrap tables to this many columns.
     pub width: Option<u16>,
+    /// `-v`: every detail (each requiring place, every held-back release).
+    pub verbose: bool,
 }
 
 /// Where a report's paths are anchored, for reports read away from the

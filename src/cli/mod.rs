@@ -346,7 +346,7 @@ mod tests {
             let Command::Check(c) = p.command else {
                 panic!("check expected")
             };
-            assert_eq!(c.format, crate::report::Format::Json);
+            assert_eq!(c.format, Format::Json);
             assert_eq!(c.levels.deny, vec![Rule::GitTag]);
         }
     }

@@ -83,7 +83,7 @@ pub(crate) fn run(ctx: &Context, args: &UpgradeArgs) -> Result<Output> {
                 && let Some(old) = &ws.lockfile
             {
                 let new = Lockfile::read(&ws.root.join("Cargo.lock"))?;
-                text.push_str(&report::human::lock_changes(&diff(old, &new)));
+                text.push_str(&report::human::lock_changes(&diff(old, &new), &frame.style));
             }
             Ok(Output::stdout(text, Status::Ok))
         }

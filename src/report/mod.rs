@@ -152,7 +152,7 @@ pub(crate) fn render(subject: Subject<'_>, format: Format, frame: &Frame<'_>) ->
         (Subject::Check(r), Format::Github) => github::check(r, &frame.source),
         (Subject::Fix { plan, dry_run }, Format::Human) => {
             let diff = if dry_run {
-                plan.changes.diff()
+                human::colour::diff(&plan.changes.diff(), style)
             } else {
                 String::new()
             };
@@ -166,7 +166,7 @@ pub(crate) fn render(subject: Subject<'_>, format: Format, frame: &Frame<'_>) ->
         (Subject::Upgrade { plan, dry_run }, Format::Human) => {
             let mut t = String::new();
             if dry_run {
-                t.push_str(&plan.changes.diff());
+                t.push_str(&human::colour::diff(&plan.changes.diff(), style));
                 for m in plan.lock_moves() {
                     t.push_str(&format!("would run: cargo {}\n", m.cargo_args().join(" ")));
                 }
@@ -177,7 +177,7 @@ pub(crate) fn render(subject: Subject<'_>, format: Format, frame: &Frame<'_>) ->
         (Subject::Rollback { plan, dry_run }, Format::Human) => {
             let mut t = String::new();
             if dry_run {
-                t.push_str(&plan.changes.diff());
+                t.push_str(&human::colour::diff(&plan.changes.diff(), style));
                 for m in plan.lock_moves() {
                     t.push_str(&format!("would run: cargo {}\n", m.cargo_args().join(" ")));
                 }

@@ -3,6 +3,7 @@
 //! [`level_cell`], [`wrap`]ping to the terminal, [`plural`]).
 
 mod check;
+pub(crate) mod colour;
 mod fix;
 mod outdated;
 mod review;

@@ -1,94 +1,407 @@
-//! `outdated`'s human report: a table of the requirements with newer
-//! releases (or none locked), then a summary line.
+//! `outdated`'s human report: one row per crate (and locked version) with
+//! newer releases, the number of places that require it, where it can move
+//! and what holds the rest back, grouped by status; then a summary and the
+//! commands to run next.
 
-use comfy_table::Cell;
+use std::collections::BTreeMap;
 
-use super::table;
-use crate::audit::outdated::Entry;
-use crate::report::{HELD_SHOWN, Style, held_back, shown};
+use anstyle::AnsiColor;
+use comfy_table::{CellAlignment, ColumnConstraint};
 
-fn held_text(e: &Entry) -> String {
+use super::{colour, plural, table, wrap};
+use crate::audit::outdated::{Entry, ReleaseEntry};
+use crate::audit::release::Status;
+use crate::report::{Style, held_back};
+use crate::workspace::requirement::compatible;
+
+/// The requirements of one crate locked at one version.
+struct Row<'a> {
+    /// Every requirement; the first stands for their shared releases.
+    entries: Vec<&'a Entry>,
+}
+
+impl Row<'_> {
+    fn first(&self) -> &Entry {
+        self.entries[0]
+    }
+
+    /// The vetted release `upgrade` moves to, and a newer vetted one
+    /// across the semver-compatibility boundary (`--breaking`).
+    fn vetted(&self) -> (Option<&ReleaseEntry>, Option<&ReleaseEntry>) {
+        let e = self.first();
+        let locked = e.locked.as_deref();
+        let mut vetted = e
+            .releases
+            .iter()
+            .rev()
+            .filter(|r| r.status == Status::Vetted);
+        let newest = vetted.next();
+        match newest {
+            Some(r) if breaking(locked, &r.version) => {
+                let compatible = vetted.find(|c| !breaking(locked, &c.version));
+                (compatible, Some(r))
+            }
+            r => (r, None),
+        }
+    }
+
+    /// The newest held-back release nothing holds back but vetting.
+    fn newest_unvetted(&self) -> Option<&ReleaseEntry> {
+        held_back(self.first())
+            .into_iter()
+            .rev()
+            .find(|r| r.status == Status::Unvetted)
+    }
+}
+
+fn breaking(locked: Option<&str>, to: &str) -> bool {
+    match (
+        locked.and_then(|l| semver::Version::parse(l).ok()),
+        semver::Version::parse(to).ok(),
+    ) {
+        (Some(l), Some(t)) => !compatible(&l, &t),
+        _ => false,
+    }
+}
+
+/// The entries grouped by crate, registry and locked version, in crate
+/// order.
+fn rows(entries: &[Entry]) -> Vec<Row<'_>> {
+    let mut groups: BTreeMap<(&str, &str, Option<semver::Version>, Option<&str>), Row<'_>> =
+        BTreeMap::new();
+    for e in entries {
+        let locked = e.locked.as_deref();
+        let key = (
+            e.package.as_str(),
+            e.registry.as_str(),
+            locked.and_then(|l| semver::Version::parse(l).ok()),
+            locked,
+        );
+        groups
+            .entry(key)
+            .or_insert_with(|| Row {
+                entries: Vec::new(),
+            })
+            .entries
+            .push(e);
+    }
+    groups.into_values().collect()
+}
+
+/// `1.0.152`, `1.0.152, 1.0.154`, or `1.0.152–1.0.160 (5)`; every one
+/// under `-v`.
+fn versions(vs: &[&ReleaseEntry], verbose: bool) -> String {
+    let names: Vec<&str> = vs.iter().map(|r| r.version.as_str()).collect();
+    match names.as_slice() {
+        [first, .., last] if names.len() > 2 && !verbose => {
+            format!("{first}–{last} ({})", names.len())
+        }
+        _ => names.join(", "),
+    }
+}
+
+/// The "newer releases" cell: where `upgrade` can move (`→ 1.2.1
+/// vetted`), then the held-back releases by status, the status with the
+/// newest release first; and the colour the cell takes.
+fn newer(row: &Row<'_>, verbose: bool) -> (String, Option<AnsiColor>) {
+    let e = row.first();
     if e.locked.is_none() {
-        return "not in Cargo.lock".into();
+        return ("not in Cargo.lock".into(), Some(AnsiColor::Red));
+    }
+    let mut lines = Vec::new();
+    let mut color = None;
+    let (compatible, breaking) = row.vetted();
+    for (r, how) in [(compatible, ""), (breaking, " with --breaking")] {
+        let Some(r) = r else { continue };
+        let mut line = format!("→ {} vetted{how}", r.version);
+        if let Some(by) = r
+            .vetted_by
+            .as_deref()
+            .filter(|by| by.starts_with("cargo-vet"))
+        {
+            line.push_str(&format!(" ({by})"));
+        }
+        lines.push(line);
+        color = Some(AnsiColor::Green);
     }
     let held = held_back(e);
-    if held.is_empty() {
-        return if e.releases.is_empty() {
+    let mut by_status: Vec<(Status, Vec<&ReleaseEntry>)> = Vec::new();
+    for r in held.iter().rev() {
+        match by_status.iter_mut().find(|(s, _)| *s == r.status) {
+            Some((_, v)) => v.insert(0, r),
+            None => by_status.push((r.status, vec![r])),
+        }
+    }
+    for (status, vs) in &by_status {
+        let unknown = if vs.iter().any(|r| r.published.is_none()) {
+            " (age unknown)"
+        } else {
+            ""
+        };
+        lines.push(format!("{status}: {}{unknown}", versions(vs, verbose)));
+        if color.is_none() || *status == Status::Denied {
+            color = colour::status_color(*status).or(color);
+        }
+    }
+    if lines.is_empty() {
+        lines.push(if e.releases.is_empty() {
             "-".into()
         } else {
             "only yanked or prereleases".into()
-        };
+        });
     }
-    let mut parts: Vec<String> = held
-        .iter()
-        .rev()
-        .take(HELD_SHOWN)
-        .map(|r| match r.published {
-            Some(_) => format!("{} {}", r.version, r.status),
-            None => format!("{} {} (age unknown)", r.version, r.status),
-        })
-        .collect();
-    if held.len() > HELD_SHOWN {
-        parts.push(format!("+{} more", held.len() - HELD_SHOWN));
-    }
-    parts.join(", ")
+    (lines.join("\n"), color)
 }
 
-fn dependency(e: &Entry) -> String {
-    if e.name == e.package {
-        e.name.clone()
-    } else {
-        format!("{} ({})", e.name, e.package)
+/// Where each shown crate is required (`-v`): `alpha: app/Cargo.toml:10,
+/// tool/Cargo.toml:9 (as a2)`, a line per crate wrapped to the terminal.
+fn places(rows: &[&Row<'_>], style: &Style) -> String {
+    let mut out = String::from("\nrequired at:\n");
+    for row in rows {
+        let at: Vec<String> = row
+            .entries
+            .iter()
+            .map(|e| {
+                let at = format!("{}:{}", e.manifest, e.line);
+                if e.name == e.package {
+                    at
+                } else {
+                    format!("{at} (as {})", e.name)
+                }
+            })
+            .collect();
+        out.push_str(&wrap(
+            &format!("  {}: {}", row.first().package, at.join(", ")),
+            style,
+        ));
     }
+    out
 }
 
-fn summary(entries: &[Entry]) -> String {
-    let newer = entries.iter().filter(|e| !e.releases.is_empty()).count();
-    let vetted = entries
+fn summary(entries: &[Entry], rows: &[Row<'_>]) -> String {
+    let newer = rows
         .iter()
-        .filter(|e| e.newest_vetted().is_some())
+        .filter(|r| !r.first().releases.is_empty())
+        .count();
+    let vetted = rows
+        .iter()
+        .filter(|r| matches!(r.vetted(), (Some(_), _) | (_, Some(_))))
         .count();
     format!(
-        "{} registry requirements: {newer} with newer releases, {vetted} can move to a vetted release\n",
-        entries.len()
+        "{} on {}: {newer} with newer releases, {vetted} can move to a vetted release\n",
+        plural(entries.len(), "registry requirement"),
+        plural(rows.len(), "crate"),
     )
 }
 
-/// `outdated`'s human report: the table and the summary.
-pub(crate) fn outdated(entries: &[Entry], style: &Style) -> String {
-    let rows = shown(entries);
+/// What to run next: `upgrade` when a vetted release waits, `allow` (one
+/// line for every crate's newest unvetted release) when reviews would free
+/// some.
+fn next_steps(rows: &[Row<'_>], style: &Style) -> String {
+    let compatible = rows.iter().filter(|r| r.vetted().0.is_some()).count();
+    let across = rows.iter().filter(|r| r.vetted().1.is_some()).count();
+    let mut unvetted_breaking = false;
+    let unvetted: Vec<String> = rows
+        .iter()
+        .filter_map(|r| {
+            let u = r.newest_unvetted()?;
+            unvetted_breaking |= breaking(r.first().locked.as_deref(), &u.version);
+            Some(format!("{}@{}", r.first().package, u.version))
+        })
+        .collect();
     let mut out = String::new();
-    if !rows.is_empty() {
-        let mut t = table(
-            style,
-            &[
-                "location",
-                "dependency",
-                "locked",
-                "latest",
-                "vetted",
-                "held back",
-            ],
-        );
-        for e in rows {
+    if compatible > 0 {
+        let more = if across > 0 {
+            format!(
+                "; --breaking also crosses a semver boundary for {}",
+                plural(across, "crate")
+            )
+        } else {
+            String::new()
+        };
+        out.push_str(&format!(
+            "\nTo move {} to the vetted release (--dry-run shows the diff first{more}):\n",
+            plural(compatible, "crate"),
+        ));
+        out.push_str(&command("cargo pin upgrade", style));
+    } else if across > 0 {
+        out.push_str(&format!(
+            "\nTo move {} to the vetted release across a semver boundary (--dry-run shows the diff first):\n",
+            plural(across, "crate"),
+        ));
+        out.push_str(&command("cargo pin upgrade --breaking", style));
+    }
+    if !unvetted.is_empty() {
+        out.push_str(&format!(
+            "\nTo vet {} once reviewed (then `cargo pin upgrade{}`):\n",
+            if unvetted.len() == 1 {
+                "the newest unvetted release".to_string()
+            } else {
+                format!("the newest unvetted release of {} crates", unvetted.len())
+            },
+            if unvetted_breaking { " --breaking" } else { "" }
+        ));
+        out.push_str(&allow_line(&unvetted, style));
+    }
+    out
+}
+
+/// `cargo pin allow a@1.2.3 b@0.4.1 --reason "…"`, indented, on one line
+/// whatever the width (to copy whole).
+pub(crate) fn allow_line(releases: &[String], style: &Style) -> String {
+    command(
+        &format!(
+            "cargo pin allow {} --reason \"<why they are trusted>\"",
+            releases.join(" ")
+        ),
+        style,
+    )
+}
+
+/// A command to copy: indented, bold when coloured, never wrapped.
+pub(crate) fn command(cmd: &str, style: &Style) -> String {
+    format!("  {}\n", colour::paint(cmd, AnsiColor::White, true, style))
+}
+
+/// `outdated`'s human report: the table, the summary and what to run
+/// next.
+pub(crate) fn outdated(entries: &[Entry], style: &Style) -> String {
+    let all = rows(entries);
+    let shown: Vec<&Row<'_>> = all
+        .iter()
+        .filter(|r| r.first().locked.is_none() || !r.first().releases.is_empty())
+        .collect();
+    let mut out = String::new();
+    if !shown.is_empty() {
+        let mut t = table(style, &["crate", "places", "locked", "newer releases"]);
+        for row in &shown {
+            let (text, color) = newer(row, style.verbose);
             t.add_row(vec![
-                Cell::new(format!("{}:{}", e.manifest, e.line)),
-                Cell::new(dependency(e)),
-                Cell::new(e.locked.as_deref().unwrap_or("-")),
-                Cell::new(e.latest.as_deref().unwrap_or("-")),
-                Cell::new(e.newest_vetted().map_or_else(
-                    || "-".to_string(),
-                    |r| match r.vetted_by.as_deref() {
-                        Some(by) if by.starts_with("cargo-vet") => format!("{} ({by})", r.version),
-                        _ => r.version.clone(),
-                    },
-                )),
-                Cell::new(held_text(e)),
+                comfy_table::Cell::new(&row.first().package),
+                comfy_table::Cell::new(row.entries.len()).set_alignment(CellAlignment::Right),
+                comfy_table::Cell::new(row.first().locked.as_deref().unwrap_or("-")),
+                colour::cell(text, color),
             ]);
+        }
+        // Names, counts and versions never break mid-token; the releases
+        // wrap.
+        for i in 0..3 {
+            if let Some(c) = t.column_mut(i) {
+                c.set_constraint(ColumnConstraint::ContentWidth);
+            }
         }
         out.push_str(&t.to_string());
         out.push('\n');
+        if style.verbose {
+            out.push_str(&places(&shown, style));
+        }
     }
-    out.push_str(&summary(entries));
+    out.push_str(&summary(entries, &all));
+    out.push_str(&next_steps(&all, style));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn release(v: &str, status: Status) -> ReleaseEntry {
+        ReleaseEntry {
+            version: v.into(),
+            published: Some("2026-01-01T00:00:00Z".into()),
+            yanked: status == Status::Yanked,
+            status,
+            vetted_by: (status == Status::Vetted).then(|| "pin.toml".into()),
+        }
+    }
+
+    fn entry(manifest: &str, name: &str, locked: &str, releases: Vec<ReleaseEntry>) -> Entry {
+        Entry {
+            manifest: manifest.into(),
+            line: 3,
+            table: "dependencies".into(),
+            name: name.into(),
+            package: name.into(),
+            requirement: format!("={locked}"),
+            registry: "crates-io".into(),
+            crates_io: true,
+            locked: Some(locked.into()),
+            latest: releases.last().map(|r| r.version.clone()),
+            releases,
+        }
+    }
+
+    #[test]
+    fn one_row_per_crate_with_held_releases_grouped_by_status() {
+        let serde = || {
+            vec![
+                release("1.0.152", Status::Unvetted),
+                release("1.0.153", Status::Unvetted),
+                release("1.0.154", Status::Unvetted),
+                release("1.0.155", Status::TooNew),
+            ]
+        };
+        let entries = [
+            entry("a/Cargo.toml", "serde", "1.0.151", serde()),
+            entry("b/Cargo.toml", "serde", "1.0.151", serde()),
+            entry(
+                "a/Cargo.toml",
+                "regex",
+                "1.13.0",
+                vec![release("1.14.0", Status::Vetted)],
+            ),
+        ];
+        let out = outdated(&entries, &Style::default());
+        assert!(out.contains("unvetted: 1.0.152–1.0.154 (3)"), "{out}");
+        assert!(out.contains("too-new: 1.0.155"), "{out}");
+        assert!(out.contains("→ 1.14.0 vetted"), "{out}");
+        assert!(!out.contains("only yanked"), "{out}");
+        assert_eq!(out.matches("serde").count(), 2, "one row, one allow: {out}");
+        assert!(out.contains("│ serde ┆      2 ┆"), "{out}");
+        assert!(
+            out.contains("3 registry requirements on 2 crates: 2 with newer releases, 1 can move"),
+            "{out}"
+        );
+        assert!(out.contains("\n  cargo pin upgrade\n"), "{out}");
+        assert!(
+            out.contains("\n  cargo pin allow serde@1.0.154 --reason \"<why they are trusted>\"\n"),
+            "{out}"
+        );
+        let v = outdated(
+            &entries,
+            &Style {
+                verbose: true,
+                ..Style::default()
+            },
+        );
+        assert!(v.contains("1.0.152, 1.0.153, 1.0.154"), "{v}");
+        assert!(
+            v.contains("\n  serde: a/Cargo.toml:3, b/Cargo.toml:3\n"),
+            "{v}"
+        );
+    }
+
+    #[test]
+    fn a_vetted_release_across_the_boundary_needs_breaking() {
+        let entries = [entry(
+            "Cargo.toml",
+            "bravo",
+            "0.3.1",
+            vec![release("0.4.0", Status::Vetted)],
+        )];
+        let out = outdated(&entries, &Style::default());
+        assert!(out.contains("→ 0.4.0 vetted with --breaking"), "{out}");
+        assert!(out.contains("\n  cargo pin upgrade --breaking\n"), "{out}");
+        assert!(!out.contains("cargo pin allow"), "{out}");
+    }
+
+    #[test]
+    fn nothing_newer_means_no_table_and_no_next_step() {
+        let entries = [entry("Cargo.toml", "cat", "0.1.1", vec![])];
+        let out = outdated(&entries, &Style::default());
+        assert_eq!(
+            out,
+            "1 registry requirement on 1 crate: 0 with newer releases, 0 can move to a vetted release\n"
+        );
+    }
 }

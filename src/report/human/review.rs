@@ -3,7 +3,7 @@
 
 use comfy_table::Cell;
 
-use super::{level_cell, plural, table, wrap};
+use super::{colour, level_cell, plural, table, wrap};
 use crate::audit::review::{Review, Reviewed};
 use crate::report::Style;
 
@@ -27,7 +27,7 @@ pub(crate) fn review(r: &Review, style: &Style) -> String {
         for c in ordered(&r.changes) {
             let ch = &c.change;
             t.add_row(vec![
-                Cell::new(ch.kind.as_str()),
+                colour::cell(ch.kind.as_str(), Some(colour::kind_color(ch.kind))),
                 Cell::new(&ch.package),
                 Cell::new(versions(&ch.from)),
                 Cell::new(versions(&ch.to)),
@@ -142,7 +142,10 @@ fn introduced(c: &Reviewed) -> String {
 
 /// What a relock changed in Cargo.lock, one line per package, so moves
 /// cargo made beside the planned ones are visible (`upgrade`).
-pub(crate) fn lock_changes(changes: &[crate::audit::review::diff::Change]) -> String {
+pub(crate) fn lock_changes(
+    changes: &[crate::audit::review::diff::Change],
+    style: &Style,
+) -> String {
     if changes.is_empty() {
         return "Cargo.lock: nothing moved\n".into();
     }
@@ -155,7 +158,7 @@ pub(crate) fn lock_changes(changes: &[crate::audit::review::diff::Change]) -> St
         };
         out.push_str(&format!(
             "  {} {} {} → {} ({how})\n",
-            c.kind.as_str(),
+            colour::paint(c.kind.as_str(), colour::kind_color(c.kind), false, style),
             c.package,
             versions(&c.from),
             versions(&c.to)

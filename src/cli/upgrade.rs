@@ -83,7 +83,13 @@ pub(crate) fn run(ctx: &Context, args: &UpgradeArgs) -> Result<Output> {
                 && let Some(old) = &ws.lockfile
             {
                 let new = Lockfile::read(&ws.root.join("Cargo.lock"))?;
+                // Before what to run next, which ends the report.
+                let steps = report::human::upgrade_next_steps(&plan, false, &frame.style);
+                if let Some(body) = text.strip_suffix(&steps) {
+                    text.truncate(body.len());
+                }
                 text.push_str(&report::human::lock_changes(&diff(old, &new), &frame.style));
+                text.push_str(&steps);
             }
             Ok(Output::stdout(text, Status::Ok))
         }

@@ -89,15 +89,23 @@ fn rows(entries: &[Entry]) -> Vec<Row<'_>> {
 }
 
 /// `1.0.152`, `1.0.152, 1.0.154`, or `1.0.152–1.0.160 (5)`; every one
-/// under `-v`.
+/// under `-v`. A release without a publish time says so.
 fn versions(vs: &[&ReleaseEntry], verbose: bool) -> String {
-    let names: Vec<&str> = vs.iter().map(|r| r.version.as_str()).collect();
-    match names.as_slice() {
-        [first, .., last] if names.len() > 2 && !verbose => {
-            format!("{first}–{last} ({})", names.len())
-        }
-        _ => names.join(", "),
+    let unknown = vs.iter().filter(|r| r.published.is_none()).count();
+    if vs.len() > 2 && !verbose {
+        let (first, last) = (&vs[0].version, &vs[vs.len() - 1].version);
+        return match unknown {
+            0 => format!("{first}–{last} ({})", vs.len()),
+            k => format!("{first}–{last} ({}, {k} of unknown age)", vs.len()),
+        };
     }
+    vs.iter()
+        .map(|r| match r.published {
+            Some(_) => r.version.clone(),
+            None => format!("{} (age unknown)", r.version),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The "newer releases" cell: where `upgrade` can move (`→ 1.2.1
@@ -133,12 +141,7 @@ fn newer(row: &Row<'_>, verbose: bool) -> (String, Option<AnsiColor>) {
         }
     }
     for (status, vs) in &by_status {
-        let unknown = if vs.iter().any(|r| r.published.is_none()) {
-            " (age unknown)"
-        } else {
-            ""
-        };
-        lines.push(format!("{status}: {}{unknown}", versions(vs, verbose)));
+        lines.push(format!("{status}: {}", versions(vs, verbose)));
         if color.is_none() || *status == Status::Denied {
             color = colour::status_color(*status).or(color);
         }

@@ -1,32 +1,108 @@
-//! `upgrade`'s human report: what moved (or would), and what each newer
-//! release is held back by.
+//! `upgrade`'s human report: what moved (or would), what each newer
+//! release is held back by, and what to run next for what is left.
 
-use super::rewrites;
+use super::outdated::{allow_line, command};
+use super::{plural, rewrites};
+use crate::audit::release::Status;
 use crate::change::upgrade::{Held, Plan};
 use crate::report::Style;
 
-fn held_text(held: &[Held]) -> String {
-    held.iter()
-        .rev()
-        .map(|h| {
-            let text = match (h.breaking, h.status) {
-                (true, crate::audit::release::Status::Vetted) => {
-                    format!("{} vetted but breaking (--breaking moves to it)", h.version)
-                }
-                (_, s) => format!("{} {s}", h.version),
-            };
-            if h.age_unknown {
-                format!("{text} (age unknown)")
-            } else {
-                text
+/// `1.3.0 too-new`, `1.51.0–1.54.1 unvetted (17)`: the held-back
+/// releases, newest first, runs of one status together (each listed under
+/// `-v`); a vetted release beyond the semver boundary says `--breaking`
+/// moves to it.
+fn held_text(held: &[Held], verbose: bool) -> String {
+    // Newest first; a group is one status (with or without a known age).
+    let mut groups: Vec<(Status, bool, bool, Vec<&str>)> = Vec::new();
+    for h in held.iter().rev() {
+        let vetted_breaking = h.breaking && h.status == Status::Vetted;
+        match groups.last_mut() {
+            Some((s, b, u, vs))
+                if *s == h.status && *b == vetted_breaking && *u == h.age_unknown =>
+            {
+                vs.push(&h.version)
             }
+            _ => groups.push((h.status, vetted_breaking, h.age_unknown, vec![&h.version])),
+        }
+    }
+    groups
+        .iter()
+        .map(|(status, vetted_breaking, unknown, vs)| {
+            let range = match vs.as_slice() {
+                [newest, .., oldest] if vs.len() > 2 && !verbose => {
+                    format!("{oldest}–{newest}")
+                }
+                _ => vs.join(", "),
+            };
+            let mut text = if *vetted_breaking {
+                format!("{range} vetted but breaking (--breaking moves to it)")
+            } else {
+                format!("{range} {status}")
+            };
+            if vs.len() > 2 && !verbose {
+                text.push_str(&format!(" ({})", vs.len()));
+            }
+            if *unknown {
+                text.push_str(" (age unknown)");
+            }
+            text
         })
         .collect::<Vec<_>>()
         .join(", ")
 }
 
+/// What is left after the moves: the `allow` line for every crate's
+/// newest unvetted release, `--breaking` for vetted releases across the
+/// semver boundary, and how to write a dry run.
+pub(crate) fn next_steps(plan: &Plan, dry_run: bool, style: &Style) -> String {
+    let held = plan
+        .moves
+        .iter()
+        .map(|m| (&m.package, &m.held_back))
+        .chain(plan.stays.iter().map(|s| (&s.package, &s.held_back)));
+    let mut unvetted = Vec::new();
+    let mut unvetted_breaking = false;
+    let mut breaking = 0;
+    for (package, held) in held {
+        if let Some(h) = held.iter().rev().find(|h| h.status == Status::Unvetted) {
+            unvetted.push(format!("{package}@{}", h.version));
+            unvetted_breaking |= h.breaking;
+        }
+        if held
+            .iter()
+            .any(|h| h.breaking && h.status == Status::Vetted)
+        {
+            breaking += 1;
+        }
+    }
+    let mut out = String::new();
+    if dry_run && !plan.moves.is_empty() {
+        out.push_str("\nTo write it, run the same command without --dry-run.\n");
+    }
+    if breaking > 0 {
+        out.push_str(&format!(
+            "\nTo move {} to the vetted release across a semver boundary:\n",
+            plural(breaking, "crate")
+        ));
+        out.push_str(&command("cargo pin upgrade --breaking", style));
+    }
+    if !unvetted.is_empty() {
+        out.push_str(&format!(
+            "\nTo vet {} once reviewed (then `cargo pin upgrade{}`):\n",
+            if unvetted.len() == 1 {
+                "the newest unvetted release".to_string()
+            } else {
+                format!("the newest unvetted release of {} crates", unvetted.len())
+            },
+            if unvetted_breaking { " --breaking" } else { "" }
+        ));
+        out.push_str(&allow_line(&unvetted, style));
+    }
+    out
+}
+
 /// The human report: a table of rewritten requirements, one line per lock
-/// move and per crate held where it is, and a summary.
+/// move and per crate held where it is, a summary and what to run next.
 pub(crate) fn upgrade(plan: &Plan, dry_run: bool, style: &Style) -> String {
     let mut out = String::new();
     out.push_str(&rewrites(
@@ -40,19 +116,28 @@ pub(crate) fn upgrade(plan: &Plan, dry_run: bool, style: &Style) -> String {
             out.push_str(" (breaking: --breaking)");
         }
         if !m.held_back.is_empty() {
-            out.push_str(&format!(" (held back: {})", held_text(&m.held_back)));
+            out.push_str(&format!(
+                " (held back: {})",
+                held_text(&m.held_back, style.verbose)
+            ));
         }
         out.push('\n');
     }
     for s in &plan.stays {
         if s.held_back.is_empty() {
+            if style.verbose {
+                out.push_str(&format!(
+                    "{} stays at {}: the newest release\n",
+                    s.package, s.locked
+                ));
+            }
             continue;
         }
         out.push_str(&format!(
             "{} stays at {}: {}\n",
             s.package,
             s.locked,
-            held_text(&s.held_back)
+            held_text(&s.held_back, style.verbose)
         ));
     }
     let current = plan.stays.iter().filter(|s| s.held_back.is_empty()).count();
@@ -68,5 +153,61 @@ pub(crate) fn upgrade(plan: &Plan, dry_run: bool, style: &Style) -> String {
             ""
         }
     ));
+    out.push_str(&next_steps(plan, dry_run, style));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn held(v: &str, status: Status) -> Held {
+        Held {
+            version: v.into(),
+            status,
+            breaking: false,
+            age_unknown: false,
+        }
+    }
+
+    #[test]
+    fn held_releases_run_together_by_status() {
+        let h = [
+            held("1.51.0", Status::Unvetted),
+            held("1.52.0", Status::Unvetted),
+            held("1.53.0", Status::Unvetted),
+            held("1.54.0", Status::TooNew),
+        ];
+        assert_eq!(
+            held_text(&h, false),
+            "1.54.0 too-new, 1.51.0–1.53.0 unvetted (3)"
+        );
+        assert_eq!(
+            held_text(&h, true),
+            "1.54.0 too-new, 1.53.0, 1.52.0, 1.51.0 unvetted"
+        );
+    }
+
+    #[test]
+    fn what_is_left_ends_the_report() {
+        let plan = Plan {
+            stays: vec![crate::change::upgrade::Stay {
+                package: "q".into(),
+                locked: "0.5.0".into(),
+                held_back: vec![Held {
+                    breaking: true,
+                    ..held("0.6.0", Status::Unvetted)
+                }],
+            }],
+            ..Plan::default()
+        };
+        let out = upgrade(&plan, false, &Style::default());
+        assert!(out.contains("q stays at 0.5.0: 0.6.0 unvetted\n"), "{out}");
+        assert!(
+            out.ends_with(
+                "To vet the newest unvetted release once reviewed (then `cargo pin upgrade --breaking`):\n  cargo pin allow q@0.6.0 --reason \"<why they are trusted>\"\n"
+            ),
+            "{out}"
+        );
+    }
 }

@@ -297,11 +297,9 @@ pub(crate) fn run(ctx: &Context, command: &Command) -> Result<Output> {
 
 /// cargo runs us as `cargo-pin pin ...`; a person may type `cargo-pin
 /// check`: both parse the same.
+/// Global flags may come first (`cargo-pin -q check`).
 fn with_pin(mut args: Vec<OsString>) -> Vec<OsString> {
-    if args
-        .get(1)
-        .is_some_and(|a| a != "pin" && !a.to_string_lossy().starts_with('-'))
-    {
+    if args.get(1).is_some_and(|a| a != "pin") {
         args.insert(1, "pin".into());
     }
     args

@@ -32,6 +32,9 @@ pub(crate) fn table(style: &Style, header: &[&str]) -> Table {
         t.set_width(w);
     }
     if style.color {
+        // crossterm, which draws comfy-table's colours, would read NO_COLOR
+        // from the process and drop them: the style has decided already.
+        crossterm::style::force_color_output(true);
         t.enforce_styling();
     } else {
         t.force_no_tty();

@@ -108,18 +108,12 @@ fn versions(vs: &[&ReleaseEntry], verbose: bool) -> String {
         .join(", ")
 }
 
-/// The "newer releases" cell: where `upgrade` can move (`→ 1.2.1
-/// vetted`), then the held-back releases by status, the status with the
-/// newest release first; and the colour the cell takes.
-fn newer(row: &Row<'_>, verbose: bool) -> (String, Option<AnsiColor>) {
-    let e = row.first();
-    if e.locked.is_none() {
-        return ("not in Cargo.lock".into(), Some(AnsiColor::Red));
-    }
-    let mut lines = Vec::new();
-    let mut color = None;
+/// The "upgrade" cell: where `upgrade` moves (`→ 1.2.1 vetted`), and a
+/// vetted release beyond the semver boundary (`--breaking`).
+fn upgrade_to(row: &Row<'_>) -> String {
     let (compatible, breaking) = row.vetted();
-    for (r, how) in [(compatible, ""), (breaking, " with --breaking")] {
+    let mut lines = Vec::new();
+    for (r, how) in [(compatible, ""), (breaking, " (--breaking)")] {
         let Some(r) = r else { continue };
         let mut line = format!("→ {} vetted{how}", r.version);
         if let Some(by) = r
@@ -130,7 +124,21 @@ fn newer(row: &Row<'_>, verbose: bool) -> (String, Option<AnsiColor>) {
             line.push_str(&format!(" ({by})"));
         }
         lines.push(line);
-        color = Some(AnsiColor::Green);
+    }
+    if lines.is_empty() {
+        "-".into()
+    } else {
+        lines.join("\n")
+    }
+}
+
+/// The "held back" cell: the releases newer than the vetted one (or the
+/// locked one) by status, the status with the newest release first; and
+/// its colour: red with a denied release, yellow with an unvetted one.
+fn held_cell(row: &Row<'_>, verbose: bool) -> (String, Option<AnsiColor>) {
+    let e = row.first();
+    if e.locked.is_none() {
+        return ("not in Cargo.lock".into(), Some(AnsiColor::Red));
     }
     let held = held_back(e);
     let mut by_status: Vec<(Status, Vec<&ReleaseEntry>)> = Vec::new();
@@ -140,20 +148,23 @@ fn newer(row: &Row<'_>, verbose: bool) -> (String, Option<AnsiColor>) {
             None => by_status.push((r.status, vec![r])),
         }
     }
-    for (status, vs) in &by_status {
-        lines.push(format!("{status}: {}", versions(vs, verbose)));
-        if color.is_none() || *status == Status::Denied {
-            color = colour::status_color(*status).or(color);
-        }
+    let lines: Vec<String> = by_status
+        .iter()
+        .map(|(status, vs)| format!("{status}: {}", versions(vs, verbose)))
+        .collect();
+    let color = [Status::Denied, Status::Unvetted]
+        .into_iter()
+        .find(|s| by_status.iter().any(|(b, _)| b == s))
+        .and_then(colour::status_color);
+    if !lines.is_empty() {
+        return (lines.join("\n"), color);
     }
-    if lines.is_empty() {
-        lines.push(if e.releases.is_empty() {
-            "-".into()
-        } else {
-            "only yanked or prereleases".into()
-        });
-    }
-    (lines.join("\n"), color)
+    let nothing = if row.vetted() != (None, None) || e.releases.is_empty() {
+        "-"
+    } else {
+        "only yanked or prereleases"
+    };
+    (nothing.into(), None)
 }
 
 /// Where each shown crate is required (`-v`): `alpha: app/Cargo.toml:10,
@@ -276,21 +287,55 @@ pub(crate) fn outdated(entries: &[Entry], style: &Style) -> String {
         .collect();
     let mut out = String::new();
     if !shown.is_empty() {
-        let mut t = table(style, &["crate", "places", "locked", "newer releases"]);
+        // The upgrade column only when some crate can move.
+        let movable = shown.iter().any(|r| r.vetted() != (None, None));
+        let mut header = vec!["crate", "places", "locked"];
+        if movable {
+            header.push("upgrade");
+        }
+        header.push("held back");
+        let mut t = table(style, &header);
+        let mut widths = [0usize; 4];
         for row in &shown {
-            let (text, color) = newer(row, style.verbose);
-            t.add_row(vec![
+            let (held, color) = held_cell(row, style.verbose);
+            let locked = row.first().locked.as_deref().unwrap_or("-");
+            let mut cells = vec![
                 comfy_table::Cell::new(&row.first().package),
                 comfy_table::Cell::new(row.entries.len()).set_alignment(CellAlignment::Right),
-                comfy_table::Cell::new(row.first().locked.as_deref().unwrap_or("-")),
-                colour::cell(text, color),
-            ]);
+                comfy_table::Cell::new(locked),
+            ];
+            let to = upgrade_to(row);
+            for (w, text) in widths
+                .iter_mut()
+                .zip([&row.first().package, "", locked, &to])
+            {
+                let longest = text.lines().map(textwrap::core::display_width).max();
+                *w = (*w).max(longest.unwrap_or(0));
+            }
+            if movable {
+                let color = (to != "-").then_some(AnsiColor::Green);
+                cells.push(colour::cell(to, color));
+            }
+            cells.push(colour::cell(held, color));
+            t.add_row(cells);
         }
-        // Names, counts and versions never break mid-token; the releases
-        // wrap.
-        for i in 0..3 {
+        // Names, counts and versions do not break mid-token (the longest
+        // build-metadata versions may, on a narrow terminal); the held-back
+        // releases wrap.
+        let caps: &[(usize, usize)] = &[(0, 24), (2, 12), (3, 18)];
+        if let Some(c) = t.column_mut(1) {
+            c.set_constraint(ColumnConstraint::ContentWidth);
+        }
+        for &(i, cap) in caps {
+            if i == 3 && !movable {
+                continue;
+            }
             if let Some(c) = t.column_mut(i) {
-                c.set_constraint(ColumnConstraint::ContentWidth);
+                c.set_constraint(if widths[i] <= cap {
+                    ColumnConstraint::ContentWidth
+                } else {
+                    ColumnConstraint::LowerBoundary(comfy_table::Width::Fixed(cap as u16))
+                });
             }
         }
         out.push_str(&t.to_string());
@@ -393,7 +438,7 @@ mod tests {
             vec![release("0.4.0", Status::Vetted)],
         )];
         let out = outdated(&entries, &Style::default());
-        assert!(out.contains("→ 0.4.0 vetted with --breaking"), "{out}");
+        assert!(out.contains("→ 0.4.0 vetted (--breaking)"), "{out}");
         assert!(out.contains("\n  cargo pin upgrade --breaking\n"), "{out}");
         assert!(!out.contains("cargo pin allow"), "{out}");
     }

@@ -225,22 +225,16 @@ fn next_steps(rows: &[Row<'_>], style: &Style) -> String {
         .collect();
     let mut out = String::new();
     if compatible > 0 {
-        let more = if across > 0 {
-            format!(
-                "; --breaking also crosses a semver boundary for {}",
-                plural(across, "crate")
-            )
-        } else {
-            String::new()
-        };
         out.push_str(&format!(
-            "\nTo move {} to the vetted release (--dry-run shows the diff first{more}):\n",
+            "\nTo move {} to the vetted release (add --dry-run to see the diff first):\n",
             plural(compatible, "crate"),
         ));
         out.push_str(&command("cargo pin upgrade", style));
-    } else if across > 0 {
+    }
+    if across > 0 {
         out.push_str(&format!(
-            "\nTo move {} to the vetted release across a semver boundary (--dry-run shows the diff first):\n",
+            "\nTo {}move {} to the vetted release across a semver boundary:\n",
+            if compatible > 0 { "also " } else { "" },
             plural(across, "crate"),
         ));
         out.push_str(&command("cargo pin upgrade --breaking", style));

@@ -51,10 +51,21 @@ fn held_text(held: &[Held], verbose: bool) -> String {
         .join(", ")
 }
 
+/// What cargo moved in Cargo.lock beside the planned moves, once it has
+/// relocked: those packages' held-back releases in the plan are stale.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Relocked {
+    /// Packages cargo moved that the plan did not.
+    pub beside: Vec<String>,
+    /// Whether the workspace is in a git checkout (`review --base HEAD`).
+    pub in_git: bool,
+}
+
 /// What is left after the moves: the `allow` line for every crate's
 /// newest unvetted release, `--breaking` for vetted releases across the
-/// semver boundary, and how to write a dry run.
-pub(crate) fn next_steps(plan: &Plan, dry_run: bool, style: &Style) -> String {
+/// semver boundary, how to write a dry run, and (after a relock that moved
+/// more than planned) the review of what it introduced.
+pub(crate) fn next_steps(plan: &Plan, dry_run: bool, relocked: &Relocked, style: &Style) -> String {
     let held = plan
         .moves
         .iter()
@@ -64,7 +75,20 @@ pub(crate) fn next_steps(plan: &Plan, dry_run: bool, style: &Style) -> String {
     let mut unvetted_breaking = false;
     let mut breaking = 0;
     for (package, held) in held {
-        if let Some(h) = held.iter().rev().find(|h| h.status == Status::Unvetted) {
+        if relocked.beside.contains(package) {
+            continue;
+        }
+        // Only releases newer than any vetted one: vetting an older one
+        // moves nothing.
+        let after_vetted = held
+            .iter()
+            .rposition(|h| h.status == Status::Vetted)
+            .map_or(0, |i| i + 1);
+        if let Some(h) = held[after_vetted..]
+            .iter()
+            .rev()
+            .find(|h| h.status == Status::Unvetted)
+        {
             unvetted.push(format!("{package}@{}", h.version));
             unvetted_breaking |= h.breaking;
         }
@@ -78,6 +102,21 @@ pub(crate) fn next_steps(plan: &Plan, dry_run: bool, style: &Style) -> String {
     let mut out = String::new();
     if dry_run && !plan.moves.is_empty() {
         out.push_str("\nTo write it, run the same command without --dry-run.\n");
+    }
+    if !relocked.beside.is_empty() {
+        out.push_str(&format!(
+            "\ncargo also moved {} ({}){}\n",
+            plural(relocked.beside.len(), "package"),
+            relocked.beside.join(", "),
+            if relocked.in_git {
+                "; to judge what the change introduces:"
+            } else {
+                "."
+            }
+        ));
+        if relocked.in_git {
+            out.push_str(&command("cargo pin review --base HEAD", style));
+        }
     }
     if breaking > 0 {
         out.push_str(&format!(
@@ -153,7 +192,7 @@ pub(crate) fn upgrade(plan: &Plan, dry_run: bool, style: &Style) -> String {
             ""
         }
     ));
-    out.push_str(&next_steps(plan, dry_run, style));
+    out.push_str(&next_steps(plan, dry_run, &Relocked::default(), style));
     out
 }
 
@@ -209,5 +248,50 @@ mod tests {
             ),
             "{out}"
         );
+    }
+
+    #[test]
+    fn what_cargo_moved_beside_the_plan_is_not_suggested_and_is_reviewed() {
+        let stay = |p: &str| crate::change::upgrade::Stay {
+            package: p.into(),
+            locked: "0.4.18".into(),
+            held_back: vec![held("0.4.19", Status::Unvetted)],
+        };
+        let plan = Plan {
+            stays: vec![stay("regex-automata"), stay("memchr")],
+            ..Plan::default()
+        };
+        let relocked = Relocked {
+            beside: vec!["regex-automata".into()],
+            in_git: true,
+        };
+        let out = next_steps(&plan, false, &relocked, &Style::default());
+        assert!(
+            out.contains("cargo also moved 1 package (regex-automata); to judge what the change introduces:\n  cargo pin review --base HEAD\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("cargo pin allow memchr@0.4.19 --reason"),
+            "{out}"
+        );
+        assert!(!out.contains("regex-automata@"), "{out}");
+        // A vetted release newer than the unvetted ones leaves nothing to vet.
+        let plan = Plan {
+            stays: vec![crate::change::upgrade::Stay {
+                package: "w".into(),
+                locked: "0.1.12".into(),
+                held_back: vec![
+                    held("0.1.13", Status::Unvetted),
+                    Held {
+                        breaking: true,
+                        ..held("0.2.3", Status::Vetted)
+                    },
+                ],
+            }],
+            ..Plan::default()
+        };
+        let out = next_steps(&plan, false, &Relocked::default(), &Style::default());
+        assert!(!out.contains("cargo pin allow"), "{out}");
+        assert!(out.contains("\n  cargo pin upgrade --breaking\n"), "{out}");
     }
 }

@@ -64,11 +64,14 @@ fn breaking(locked: Option<&str>, to: &str) -> bool {
     }
 }
 
+/// A row's key: crate, registry, locked version (in semver order, then as
+/// written).
+type RowKey<'a> = (&'a str, &'a str, Option<semver::Version>, Option<&'a str>);
+
 /// The entries grouped by crate, registry and locked version, in crate
 /// order.
 fn rows(entries: &[Entry]) -> Vec<Row<'_>> {
-    let mut groups: BTreeMap<(&str, &str, Option<semver::Version>, Option<&str>), Row<'_>> =
-        BTreeMap::new();
+    let mut groups: BTreeMap<RowKey<'_>, Row<'_>> = BTreeMap::new();
     for e in entries {
         let locked = e.locked.as_deref();
         let key = (

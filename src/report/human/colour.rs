@@ -11,15 +11,22 @@ use crate::audit::release::Status;
 use crate::audit::review::diff::Kind;
 use crate::report::Style;
 
-/// `text` in `color` (bold when `bold`), when the style allows colour.
-pub(crate) fn paint(text: &str, color: AnsiColor, bold: bool, style: &Style) -> String {
+/// `text` in `color`, when the style allows colour.
+pub(crate) fn paint(text: &str, color: AnsiColor, style: &Style) -> String {
     if !style.color || text.is_empty() {
         return text.to_string();
     }
-    let mut st = anstyle::Style::new().fg_color(Some(color.into()));
-    if bold {
-        st = st.bold();
+    let st = anstyle::Style::new().fg_color(Some(color.into()));
+    format!("{st}{text}{st:#}")
+}
+
+/// `text` in bold (the terminal's own colour), when the style allows
+/// colour: how git shows a diff's file names, and commands to copy.
+pub(crate) fn bold(text: &str, style: &Style) -> String {
+    if !style.color || text.is_empty() {
+        return text.to_string();
     }
+    let st = anstyle::Style::new().bold();
     format!("{st}{text}{st:#}")
 }
 
@@ -35,13 +42,13 @@ pub(crate) fn diff(text: &str, style: &Style) -> String {
             None => (line, ""),
         };
         let painted = if body.starts_with("+++") || body.starts_with("---") {
-            paint(body, AnsiColor::White, true, style)
+            bold(body, style)
         } else if body.starts_with("@@") {
-            paint(body, AnsiColor::Cyan, false, style)
+            paint(body, AnsiColor::Cyan, style)
         } else if body.starts_with('+') {
-            paint(body, AnsiColor::Green, false, style)
+            paint(body, AnsiColor::Green, style)
         } else if body.starts_with('-') {
-            paint(body, AnsiColor::Red, false, style)
+            paint(body, AnsiColor::Red, style)
         } else {
             body.to_string()
         };
@@ -130,10 +137,7 @@ mod tests {
 
     #[test]
     fn paint_leaves_plain_text_alone_without_colour() {
-        assert_eq!(paint("x", AnsiColor::Red, true, &Style::default()), "x");
-        assert_eq!(
-            paint("x", AnsiColor::Red, false, &ON),
-            "\u{1b}[31mx\u{1b}[0m"
-        );
+        assert_eq!(paint("x", AnsiColor::Red, &Style::default()), "x");
+        assert_eq!(paint("x", AnsiColor::Red, &ON), "\u{1b}[31mx\u{1b}[0m");
     }
 }

@@ -271,7 +271,7 @@ pub(crate) fn allow_line(releases: &[String], style: &Style) -> String {
 
 /// A command to copy: indented, bold when coloured, never wrapped.
 pub(crate) fn command(cmd: &str, style: &Style) -> String {
-    format!("  {}\n", colour::paint(cmd, AnsiColor::White, true, style))
+    format!("  {}\n", colour::bold(cmd, style))
 }
 
 /// `outdated`'s human report: the table, the summary and what to run

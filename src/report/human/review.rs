@@ -158,7 +158,7 @@ pub(crate) fn lock_changes(
         };
         out.push_str(&format!(
             "  {} {} {} → {} ({how})\n",
-            colour::paint(c.kind.as_str(), colour::kind_color(c.kind), false, style),
+            colour::paint(c.kind.as_str(), colour::kind_color(c.kind), style),
             c.package,
             versions(&c.from),
             versions(&c.to)

@@ -46,7 +46,7 @@ pub(crate) fn rollback(plan: &Plan, dry_run: bool, style: &Style) -> String {
             };
             out.push_str(&format!(
                 "  {} {} -> {}\n",
-                colour::paint(&c.package, color, false, style),
+                colour::paint(&c.package, color, style),
                 side(&c.from),
                 side(&c.to)
             ));

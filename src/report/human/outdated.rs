@@ -195,7 +195,7 @@ fn places(rows: &[&Row<'_>], style: &Style) -> String {
     out
 }
 
-fn summary(entries: &[Entry], rows: &[Row<'_>]) -> String {
+fn summary(entries: &[Entry], rows: &[Row<'_>], style: &Style) -> String {
     let newer = rows
         .iter()
         .filter(|r| !r.first().releases.is_empty())
@@ -204,10 +204,13 @@ fn summary(entries: &[Entry], rows: &[Row<'_>]) -> String {
         .iter()
         .filter(|r| matches!(r.vetted(), (Some(_), _) | (_, Some(_))))
         .count();
-    format!(
-        "{} on {}: {newer} with newer releases, {vetted} can move to a vetted release\n",
-        plural(entries.len(), "registry requirement"),
-        plural(rows.len(), "crate"),
+    wrap(
+        &format!(
+            "{} on {}: {newer} with newer releases, {vetted} can move to a vetted release",
+            plural(entries.len(), "registry requirement"),
+            plural(rows.len(), "crate"),
+        ),
+        style,
     )
 }
 
@@ -228,29 +231,38 @@ fn next_steps(rows: &[Row<'_>], style: &Style) -> String {
         .collect();
     let mut out = String::new();
     if compatible > 0 {
-        out.push_str(&format!(
-            "\nTo move {} to the vetted release (add --dry-run to see the diff first):\n",
-            plural(compatible, "crate"),
+        out.push_str(&heading(
+            &format!(
+                "To move {} to the vetted release (add --dry-run to see the diff first):",
+                plural(compatible, "crate"),
+            ),
+            style,
         ));
         out.push_str(&command("cargo pin upgrade", style));
     }
     if across > 0 {
-        out.push_str(&format!(
-            "\nTo {}move {} to the vetted release across a semver boundary:\n",
-            if compatible > 0 { "also " } else { "" },
-            plural(across, "crate"),
+        out.push_str(&heading(
+            &format!(
+                "To {}move {} to the vetted release across a semver boundary:",
+                if compatible > 0 { "also " } else { "" },
+                plural(across, "crate"),
+            ),
+            style,
         ));
         out.push_str(&command("cargo pin upgrade --breaking", style));
     }
     if !unvetted.is_empty() {
-        out.push_str(&format!(
-            "\nTo vet {} once reviewed (then `cargo pin upgrade{}`):\n",
-            if unvetted.len() == 1 {
-                "the newest unvetted release".to_string()
-            } else {
-                format!("the newest unvetted release of {} crates", unvetted.len())
-            },
-            if unvetted_breaking { " --breaking" } else { "" }
+        out.push_str(&heading(
+            &format!(
+                "To vet {} once reviewed (then `cargo pin upgrade{}`):",
+                if unvetted.len() == 1 {
+                    "the newest unvetted release".to_string()
+                } else {
+                    format!("the newest unvetted release of {} crates", unvetted.len())
+                },
+                if unvetted_breaking { " --breaking" } else { "" }
+            ),
+            style,
         ));
         out.push_str(&allow_line(&unvetted, style));
     }
@@ -267,6 +279,12 @@ pub(crate) fn allow_line(releases: &[String], style: &Style) -> String {
         ),
         style,
     )
+}
+
+/// A paragraph of what to do next: a blank line, then `text` wrapped to
+/// the terminal.
+pub(crate) fn heading(text: &str, style: &Style) -> String {
+    format!("\n{}", wrap(text.trim_matches('\n'), style))
 }
 
 /// A command to copy: indented, bold when coloured, never wrapped.
@@ -341,7 +359,7 @@ pub(crate) fn outdated(entries: &[Entry], style: &Style) -> String {
             out.push_str(&places(&shown, style));
         }
     }
-    out.push_str(&summary(entries, &all));
+    out.push_str(&summary(entries, &all, style));
     out.push_str(&next_steps(&all, style));
     out
 }

@@ -1,7 +1,7 @@
 //! `upgrade`'s human report: what moved (or would), what each newer
 //! release is held back by, and what to run next for what is left.
 
-use super::outdated::{allow_line, command};
+use super::outdated::{allow_line, command, heading};
 use super::{plural, rewrites};
 use crate::audit::release::Status;
 use crate::change::upgrade::{Held, Plan};
@@ -101,39 +101,51 @@ pub(crate) fn next_steps(plan: &Plan, dry_run: bool, relocked: &Relocked, style:
     }
     let mut out = String::new();
     if dry_run && !plan.moves.is_empty() {
-        out.push_str("\nTo write it, run the same command without --dry-run.\n");
+        out.push_str(&heading(
+            "To write it, run the same command without --dry-run.",
+            style,
+        ));
     }
     if !relocked.beside.is_empty() {
-        out.push_str(&format!(
-            "\ncargo also moved {} ({}){}\n",
-            plural(relocked.beside.len(), "package"),
-            relocked.beside.join(", "),
-            if relocked.in_git {
-                "; to judge what the change introduces:"
-            } else {
-                "."
-            }
+        out.push_str(&heading(
+            &format!(
+                "cargo also moved {} ({}){}",
+                plural(relocked.beside.len(), "package"),
+                relocked.beside.join(", "),
+                if relocked.in_git {
+                    "; to judge what the change introduces:"
+                } else {
+                    "."
+                }
+            ),
+            style,
         ));
         if relocked.in_git {
             out.push_str(&command("cargo pin review --base HEAD", style));
         }
     }
     if breaking > 0 {
-        out.push_str(&format!(
-            "\nTo move {} to the vetted release across a semver boundary:\n",
-            plural(breaking, "crate")
+        out.push_str(&heading(
+            &format!(
+                "To move {} to the vetted release across a semver boundary:",
+                plural(breaking, "crate")
+            ),
+            style,
         ));
         out.push_str(&command("cargo pin upgrade --breaking", style));
     }
     if !unvetted.is_empty() {
-        out.push_str(&format!(
-            "\nTo vet {} once reviewed (then `cargo pin upgrade{}`):\n",
-            if unvetted.len() == 1 {
-                "the newest unvetted release".to_string()
-            } else {
-                format!("the newest unvetted release of {} crates", unvetted.len())
-            },
-            if unvetted_breaking { " --breaking" } else { "" }
+        out.push_str(&heading(
+            &format!(
+                "To vet {} once reviewed (then `cargo pin upgrade{}`):",
+                if unvetted.len() == 1 {
+                    "the newest unvetted release".to_string()
+                } else {
+                    format!("the newest unvetted release of {} crates", unvetted.len())
+                },
+                if unvetted_breaking { " --breaking" } else { "" }
+            ),
+            style,
         ));
         out.push_str(&allow_line(&unvetted, style));
     }

@@ -209,6 +209,38 @@ fn errors_are_coloured_on_request_and_a_bad_cargo_term_color_is_named() {
     assert!(err.contains("CARGO_TERM_COLOR=\"sometimes\""), "{err}");
 }
 
+#[test]
+fn outdated_and_upgrade_fit_the_terminal_but_commands_stay_whole() {
+    let ws = Ws::new("registry-basic");
+    for width in [60usize, 80, 120] {
+        for args in [
+            &["outdated"][..],
+            &["outdated", "-v"],
+            &["upgrade", "--dry-run"],
+        ] {
+            let text = ws.cmd().columns(width).args(args).stdout(0);
+            for line in text.lines() {
+                if line.starts_with("  cargo pin ") {
+                    continue;
+                }
+                // The dry run's diff is the files' own lines; cargo's
+                // command is to copy too.
+                if line.starts_with(['+', '-', ' ', '@']) || line.starts_with("would run: ") {
+                    continue;
+                }
+                assert!(
+                    line.chars().count() <= width,
+                    "{args:?} wider than {width}: {line}"
+                );
+            }
+            assert!(
+                text.contains("\n  cargo pin allow bravo@0.4.0 q@0.6.0 --reason"),
+                "{text}"
+            );
+        }
+    }
+}
+
 /// `text` without its ANSI escapes (`ESC [ … m`).
 fn strip(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

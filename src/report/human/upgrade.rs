@@ -2,7 +2,7 @@
 //! release is held back by, and what to run next for what is left.
 
 use super::outdated::{allow_line, command, heading};
-use super::{plural, rewrites};
+use super::{plural, rewrites, wrap};
 use crate::audit::release::Status;
 use crate::change::upgrade::{Held, Plan};
 use crate::report::Style;
@@ -162,17 +162,17 @@ pub(crate) fn upgrade(plan: &Plan, dry_run: bool, style: &Style) -> String {
     ));
     let verb = if dry_run { "would move" } else { "moved" };
     for m in &plan.moves {
-        out.push_str(&format!("{} {verb} {} -> {}", m.package, m.from, m.to));
+        let mut line = format!("{} {verb} {} -> {}", m.package, m.from, m.to);
         if m.breaking {
-            out.push_str(" (breaking: --breaking)");
+            line.push_str(" (breaking: --breaking)");
         }
         if !m.held_back.is_empty() {
-            out.push_str(&format!(
+            line.push_str(&format!(
                 " (held back: {})",
                 held_text(&m.held_back, style.verbose)
             ));
         }
-        out.push('\n');
+        out.push_str(&wrap(&line, style));
     }
     for s in &plan.stays {
         if s.held_back.is_empty() {
@@ -184,16 +184,17 @@ pub(crate) fn upgrade(plan: &Plan, dry_run: bool, style: &Style) -> String {
             }
             continue;
         }
-        out.push_str(&format!(
-            "{} stays at {}: {}\n",
+        let line = format!(
+            "{} stays at {}: {}",
             s.package,
             s.locked,
             held_text(&s.held_back, style.verbose)
-        ));
+        );
+        out.push_str(&wrap(&line, style));
     }
     let current = plan.stays.iter().filter(|s| s.held_back.is_empty()).count();
-    out.push_str(&format!(
-        "{} {} to a vetted release, {} held back, {} already at their newest release{}\n",
+    let summary = format!(
+        "{} {} to a vetted release, {} held back, {} already at their newest release{}",
         plan.moves.len(),
         if dry_run { "would move" } else { "moved" },
         plan.stays.len() - current,
@@ -203,7 +204,8 @@ pub(crate) fn upgrade(plan: &Plan, dry_run: bool, style: &Style) -> String {
         } else {
             ""
         }
-    ));
+    );
+    out.push_str(&wrap(&summary, style));
     out.push_str(&next_steps(plan, dry_run, &Relocked::default(), style));
     out
 }

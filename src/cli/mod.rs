@@ -170,7 +170,7 @@ impl Output {
 /// Runs the program with `args` (including the program name) and returns
 /// the exit code. `cargo-pin pin check` and `cargo-pin check` both work.
 pub fn main_with_args(args: Vec<OsString>) -> ExitCode {
-    let cli = match CargoCli::try_parse_from(with_pin(args)) {
+    let cli = match parse(with_pin(args)) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -295,6 +295,40 @@ pub(crate) fn run(ctx: &Context, command: &Command) -> Result<Output> {
     }
 }
 
+/// Parses the command line; clap's own messages (usage errors, help)
+/// take `--color` too, when it is given.
+fn parse(args: Vec<OsString>) -> Result<CargoCli, clap::Error> {
+    use clap::{CommandFactory as _, FromArgMatches as _};
+    let mut cmd = CargoCli::command();
+    if let Some(choice) = color_flag(&args) {
+        cmd = cmd.color(match choice {
+            ColorChoice::Auto => clap::ColorChoice::Auto,
+            ColorChoice::Always => clap::ColorChoice::Always,
+            ColorChoice::Never => clap::ColorChoice::Never,
+        });
+    }
+    let matches = cmd.try_get_matches_from_mut(args)?;
+    CargoCli::from_arg_matches(&matches).map_err(|e| e.format(&mut cmd))
+}
+
+/// The last `--color WHEN` or `--color=WHEN` before `--`, read ahead of
+/// clap (which decides its own colours before it parses).
+fn color_flag(args: &[OsString]) -> Option<ColorChoice> {
+    let mut choice = None;
+    let mut args = args.iter().map(|a| a.to_str().unwrap_or_default());
+    while let Some(a) = args.next() {
+        let value = match a {
+            "--" => break,
+            "--color" => args.next(),
+            _ => a.strip_prefix("--color="),
+        };
+        if let Some(v) = value {
+            choice = clap::ValueEnum::from_str(v, false).ok().or(choice);
+        }
+    }
+    choice
+}
+
 /// cargo runs us as `cargo-pin pin ...`; a person may type `cargo-pin
 /// check`: both parse the same.
 /// Global flags may come first (`cargo-pin -q check`).
@@ -347,6 +381,25 @@ mod tests {
             assert_eq!(c.format, Format::Json);
             assert_eq!(c.levels.deny, vec![Rule::GitTag]);
         }
+    }
+
+    #[test]
+    fn the_color_flag_is_read_before_clap_parses() {
+        let args = |v: &[&str]| v.iter().map(OsString::from).collect::<Vec<_>>();
+        assert_eq!(color_flag(&args(&["cargo-pin", "check"])), None);
+        assert_eq!(
+            color_flag(&args(&["cargo-pin", "--color", "never", "check"])),
+            Some(ColorChoice::Never)
+        );
+        assert_eq!(
+            color_flag(&args(&["cargo-pin", "check", "--color=always", "-D", "x"])),
+            Some(ColorChoice::Always)
+        );
+        assert_eq!(
+            color_flag(&args(&["cargo-pin", "check", "--", "--color=always"])),
+            None
+        );
+        assert_eq!(color_flag(&args(&["cargo-pin", "--color", "blue"])), None);
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub(crate) fn review(r: &Review, style: &Style) -> String {
                 Cell::new(versions(&ch.from)),
                 Cell::new(versions(&ch.to)),
                 Cell::new(pulled_in_by(c)),
-                Cell::new(introduced(c)),
+                colour::cell(introduced(c), introduced_color(c)),
             ]);
         }
         out.push_str(&t.to_string());
@@ -114,6 +114,24 @@ pub(crate) fn pulled_in_by(c: &Reviewed) -> String {
         "-".into()
     } else {
         via
+    }
+}
+
+/// The introduced versions' colour: red when one is denied, yellow when
+/// one is unvetted (or yanked), green when all are vetted.
+fn introduced_color(c: &Reviewed) -> Option<anstyle::AnsiColor> {
+    use crate::audit::release::Status;
+    let statuses: Vec<Status> = c.introduced.iter().filter_map(|i| i.status).collect();
+    if statuses.is_empty() {
+        None
+    } else if statuses.contains(&Status::Denied) {
+        colour::status_color(Status::Denied)
+    } else if statuses.contains(&Status::Unvetted) || statuses.contains(&Status::Yanked) {
+        colour::status_color(Status::Unvetted)
+    } else if statuses.iter().all(|s| *s == Status::Vetted) {
+        colour::status_color(Status::Vetted)
+    } else {
+        None
     }
 }
 

@@ -251,34 +251,37 @@ fn next_steps(rows: &[Row<'_>], style: &Style) -> String {
         ));
         out.push_str(&command("cargo pin upgrade --breaking", style));
     }
-    if !unvetted.is_empty() {
-        out.push_str(&heading(
-            &format!(
-                "To vet {} once reviewed (then `cargo pin upgrade{}`):",
-                if unvetted.len() == 1 {
-                    "the newest unvetted release".to_string()
-                } else {
-                    format!("the newest unvetted release of {} crates", unvetted.len())
-                },
-                if unvetted_breaking { " --breaking" } else { "" }
-            ),
-            style,
-        ));
-        out.push_str(&allow_line(&unvetted, style));
-    }
+    out.push_str(&vet_step(&unvetted, unvetted_breaking, style));
     out
 }
 
-/// `cargo pin allow a@1.2.3 b@0.4.1 --reason "…"`, indented, on one line
-/// whatever the width (to copy whole).
-pub(crate) fn allow_line(releases: &[String], style: &Style) -> String {
-    command(
+/// The step that frees releases held back only for want of vetting:
+/// `releases` (`crate@version`, each crate's newest unvetted one) in one
+/// `cargo pin allow … --reason "…"` line, indented and never wrapped (to
+/// copy whole); `breaking` when one lies beyond its crate's semver
+/// boundary, so `upgrade` needs `--breaking` after. Nothing when none.
+pub(crate) fn vet_step(releases: &[String], breaking: bool, style: &Style) -> String {
+    if releases.is_empty() {
+        return String::new();
+    }
+    let what = if releases.len() == 1 {
+        "the newest unvetted release".to_string()
+    } else {
+        format!("the newest unvetted release of {} crates", releases.len())
+    };
+    let then = if breaking { " --breaking" } else { "" };
+    let mut out = heading(
+        &format!("To vet {what} once reviewed (then `cargo pin upgrade{then}`):"),
+        style,
+    );
+    out.push_str(&command(
         &format!(
             "cargo pin allow {} --reason \"<why they are trusted>\"",
             releases.join(" ")
         ),
         style,
-    )
+    ));
+    out
 }
 
 /// A paragraph of what to do next: a blank line, then `text` wrapped to

@@ -1,7 +1,7 @@
 //! `upgrade`'s human report: what moved (or would), what each newer
 //! release is held back by, and what to run next for what is left.
 
-use super::outdated::{allow_line, command, heading};
+use super::outdated::{command, heading, vet_step};
 use super::{plural, rewrites, wrap};
 use crate::audit::release::Status;
 use crate::change::upgrade::{Held, Plan};
@@ -134,21 +134,7 @@ pub(crate) fn next_steps(plan: &Plan, dry_run: bool, relocked: &Relocked, style:
         ));
         out.push_str(&command("cargo pin upgrade --breaking", style));
     }
-    if !unvetted.is_empty() {
-        out.push_str(&heading(
-            &format!(
-                "To vet {} once reviewed (then `cargo pin upgrade{}`):",
-                if unvetted.len() == 1 {
-                    "the newest unvetted release".to_string()
-                } else {
-                    format!("the newest unvetted release of {} crates", unvetted.len())
-                },
-                if unvetted_breaking { " --breaking" } else { "" }
-            ),
-            style,
-        ));
-        out.push_str(&allow_line(&unvetted, style));
-    }
+    out.push_str(&vet_step(&unvetted, unvetted_breaking, style));
     out
 }
 

@@ -71,6 +71,37 @@ pub struct Host {
     /// Whether stdout is a terminal, and its width when it is one.
     pub stdout_tty: bool,
     pub terminal_width: Option<u16>,
+    /// Whether stderr is a terminal (it may be one when stdout is piped).
+    pub stderr_tty: bool,
+}
+
+/// When to colour (`--color`, `CARGO_TERM_COLOR`), as cargo takes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    // No doc comments: clap would list them, and `--help` would switch to
+    // its long layout for every command.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// How much a command says: `-q` errors only, `-v` more detail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Verbosity {
+    Quiet,
+    #[default]
+    Normal,
+    Verbose,
+}
+
+/// What the global command-line flags say about the terminal: they win
+/// over the environment.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Flags {
+    /// `--color`; `None` leaves it to `CARGO_TERM_COLOR` and the terminal.
+    pub color: Option<ColorChoice>,
+    pub verbosity: Verbosity,
 }
 
 /// Everything a command reads from its surroundings.
@@ -92,6 +123,11 @@ pub struct Context {
     pub cache_dir: Option<PathBuf>,
     /// How human output on stdout may look.
     pub style: Style,
+    /// Whether messages on stderr (`error:`, `warning:`) may be coloured:
+    /// decided for stderr's own terminal, by the same rules as stdout.
+    pub stderr_color: bool,
+    /// `-q` / `-v`.
+    pub verbosity: Verbosity,
     /// In GitHub Actions (`GITHUB_SERVER_URL`, `GITHUB_REPOSITORY` and
     /// `GITHUB_SHA` set): the address that a repository-relative path
     /// appended to gives the file's page.
@@ -116,6 +152,8 @@ impl std::fmt::Debug for Context {
             .field("cargo_env", &self.cargo_env.keys().collect::<Vec<_>>())
             .field("cache_dir", &self.cache_dir)
             .field("style", &self.style)
+            .field("stderr_color", &self.stderr_color)
+            .field("verbosity", &self.verbosity)
             .field("github_blob", &self.github_blob)
             .finish_non_exhaustive()
     }
@@ -135,6 +173,17 @@ impl Context {
     /// The context for `vars` on `host`, with progress reported to
     /// `progress`.
     pub fn new(vars: &Vars, host: Host, progress: Arc<dyn Progress>) -> Result<Context> {
+        Context::with_flags(vars, host, progress, Flags::default())
+    }
+
+    /// [`Context::new`], with the global flags of the command line.
+    pub fn with_flags(
+        vars: &Vars,
+        host: Host,
+        progress: Arc<dyn Progress>,
+        flags: Flags,
+    ) -> Result<Context> {
+        let choice = color_choice(flags.color, vars)?;
         let now = match vars.non_empty("CARGO_PIN_NOW") {
             Some(s) => parse_now(s)?,
             None => Timestamp::now(),
@@ -160,7 +209,9 @@ impl Context {
             cargo_env: vars.filtered(|k| k.starts_with("CARGO_") || PROXY_VARS.contains(&k)),
             home_dir: host.home_dir.clone(),
             cache_dir,
-            style: stdout_style(vars, &host),
+            style: stdout_style(vars, &host, choice, flags.verbosity),
+            stderr_color: colour(choice, vars, host.stderr_tty),
+            verbosity: flags.verbosity,
             github_blob,
             cwd: host.cwd,
             progress,
@@ -172,16 +223,54 @@ impl Context {
     }
 }
 
-/// Colour only on a terminal and never with `NO_COLOR` (or
-/// `CARGO_TERM_COLOR=never`); tables no wider than the terminal (or
-/// `$COLUMNS`).
-fn stdout_style(vars: &Vars, host: &Host) -> Style {
-    let no_color = vars.non_empty("NO_COLOR").is_some();
-    let color = match vars.get("CARGO_TERM_COLOR").unwrap_or_default() {
-        "always" => !no_color,
-        "never" => false,
-        _ => host.stdout_tty && !no_color,
-    };
+/// The colour choice: `--color`, else `CARGO_TERM_COLOR`, else `auto`.
+fn color_choice(flag: Option<ColorChoice>, vars: &Vars) -> Result<ColorChoice> {
+    if let Some(c) = flag {
+        return Ok(c);
+    }
+    match vars.non_empty("CARGO_TERM_COLOR") {
+        None | Some("auto") => Ok(ColorChoice::Auto),
+        Some("always") => Ok(ColorChoice::Always),
+        Some("never") => Ok(ColorChoice::Never),
+        Some(other) => anyhow::bail!(
+            "CARGO_TERM_COLOR={other:?} is not one of auto, always, never (or pass --color)"
+        ),
+    }
+}
+
+/// Whether a stream is coloured, as cargo decides: `always` and `never`
+/// are final; `auto` colours a terminal, except that a non-empty
+/// `NO_COLOR` turns colour off, then `CLICOLOR_FORCE` (not `0`) turns it on
+/// even off a terminal, and `CLICOLOR=0` or `TERM=dumb` turn it off.
+fn colour(choice: ColorChoice, vars: &Vars, tty: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            if vars.non_empty("NO_COLOR").is_some() {
+                false
+            } else if vars.non_empty("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
+                true
+            } else {
+                tty && vars.get("CLICOLOR") != Some("0") && vars.get("TERM") != Some("dumb")
+            }
+        }
+    }
+}
+
+/// Whether stderr is coloured, for what writes there before a [`Context`]
+/// exists (the progress bar's warnings).
+pub(crate) fn stderr_color(vars: &Vars, host: &Host, flags: Flags) -> Result<bool> {
+    Ok(colour(
+        color_choice(flags.color, vars)?,
+        vars,
+        host.stderr_tty,
+    ))
+}
+
+/// Stdout's style: its colour ([`colour`]); tables no wider than the
+/// terminal (or `$COLUMNS`); detail per `-v`.
+fn stdout_style(vars: &Vars, host: &Host, choice: ColorChoice, verbosity: Verbosity) -> Style {
     let width = vars
         .get("COLUMNS")
         .and_then(|c| c.parse::<u16>().ok())
@@ -191,7 +280,11 @@ fn stdout_style(vars: &Vars, host: &Host) -> Style {
         } else {
             None
         });
-    Style { color, width }
+    Style {
+        color: colour(choice, vars, host.stdout_tty),
+        width,
+        verbose: verbosity == Verbosity::Verbose,
+    }
 }
 
 /// `CARGO_PIN_NOW`: an RFC 3339 instant, or a date (its UTC midnight).
@@ -242,21 +335,109 @@ mod tests {
         assert!(e.to_string().contains("CARGO_PIN_NOW"), "{e}");
     }
 
+    fn colour_of(vars: &[(&str, &str)], tty: bool, flag: Option<ColorChoice>) -> bool {
+        let vars: Vars = vars.iter().copied().collect();
+        let host = Host {
+            stdout_tty: tty,
+            ..Host::default()
+        };
+        let flags = Flags {
+            color: flag,
+            ..Flags::default()
+        };
+        Context::with_flags(&vars, host, Arc::new(NoProgress), flags)
+            .unwrap()
+            .style
+            .color
+    }
+
     #[test]
     fn colour_and_width_follow_cargo() {
         assert!(ctx(&[], true).style.color);
         assert!(!ctx(&[], false).style.color);
         assert!(!ctx(&[("NO_COLOR", "1")], true).style.color);
-        assert!(
-            !ctx(&[("NO_COLOR", "1"), ("CARGO_TERM_COLOR", "always")], true)
-                .style
-                .color
-        );
+        // An empty NO_COLOR is unset.
+        assert!(ctx(&[("NO_COLOR", "")], true).style.color);
         assert!(ctx(&[("CARGO_TERM_COLOR", "always")], false).style.color);
         assert!(!ctx(&[("CARGO_TERM_COLOR", "never")], true).style.color);
+        assert!(ctx(&[("CARGO_TERM_COLOR", "auto")], true).style.color);
         assert_eq!(ctx(&[], true).style.width, Some(91));
         assert_eq!(ctx(&[], false).style.width, None);
         assert_eq!(ctx(&[("COLUMNS", "120")], false).style.width, Some(120));
+    }
+
+    #[test]
+    fn colour_precedence_is_cargos() {
+        use ColorChoice::{Always, Auto, Never};
+        // --color beats CARGO_TERM_COLOR, both ways.
+        assert!(colour_of(
+            &[("CARGO_TERM_COLOR", "never")],
+            true,
+            Some(Always)
+        ));
+        assert!(!colour_of(
+            &[("CARGO_TERM_COLOR", "always")],
+            true,
+            Some(Never)
+        ));
+        // `--color auto` is the terminal's call, whatever CARGO_TERM_COLOR says.
+        assert!(!colour_of(
+            &[("CARGO_TERM_COLOR", "always")],
+            false,
+            Some(Auto)
+        ));
+        // An explicit choice beats NO_COLOR, as in cargo.
+        assert!(colour_of(&[("NO_COLOR", "1")], false, Some(Always)));
+        assert!(colour_of(
+            &[("NO_COLOR", "1"), ("CARGO_TERM_COLOR", "always")],
+            false,
+            None
+        ));
+        // auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 and TERM=dumb.
+        assert!(!colour_of(
+            &[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")],
+            true,
+            None
+        ));
+        assert!(colour_of(&[("CLICOLOR_FORCE", "1")], false, None));
+        assert!(!colour_of(&[("CLICOLOR_FORCE", "0")], false, None));
+        assert!(colour_of(
+            &[("CLICOLOR_FORCE", "1"), ("TERM", "dumb")],
+            false,
+            None
+        ));
+        assert!(!colour_of(&[("TERM", "dumb")], true, None));
+        assert!(!colour_of(&[("CLICOLOR", "0")], true, None));
+        assert!(colour_of(&[("TERM", "xterm-256color")], true, None));
+        assert!(colour_of(&[("TERM", "dumb")], false, Some(Always)));
+    }
+
+    #[test]
+    fn stderr_colour_is_decided_for_stderr() {
+        let vars: Vars = Vars::default();
+        let host = Host {
+            stdout_tty: false,
+            stderr_tty: true,
+            ..Host::default()
+        };
+        let c = Context::new(&vars, host, Arc::new(NoProgress)).unwrap();
+        assert!(!c.style.color);
+        assert!(c.stderr_color);
+    }
+
+    #[test]
+    fn a_bad_cargo_term_color_is_an_error_unless_the_flag_decides() {
+        let vars: Vars = [("CARGO_TERM_COLOR", "yes")].into_iter().collect();
+        let e = Context::new(&vars, Host::default(), Arc::new(NoProgress)).unwrap_err();
+        assert!(e.to_string().contains("CARGO_TERM_COLOR=\"yes\""), "{e}");
+        let flags = Flags {
+            color: Some(ColorChoice::Never),
+            verbosity: Verbosity::Verbose,
+        };
+        let c = Context::with_flags(&vars, Host::default(), Arc::new(NoProgress), flags).unwrap();
+        assert!(!c.style.color);
+        assert!(c.style.verbose);
+        assert_eq!(c.verbosity, Verbosity::Verbose);
     }
 
     #[test]

@@ -37,4 +37,4 @@ mod report;
 pub mod workspace;
 
 pub use cli::{EXIT_DENY, EXIT_ERROR, EXIT_OK, main_with_args};
-pub use context::{Context, Host, Vars};
+pub use context::{ColorChoice, Context, Flags, Host, Vars, Verbosity};

@@ -193,6 +193,18 @@ fn an_uninstalled_pinned_toolchain_is_read_with_the_default() {
         .filter_map(|f| f["rule"].as_str())
         .collect();
     assert_eq!(rules, ["lockfile-missing"], "{report}");
+    // -v says which toolchain read it, and why.
+    let stderr = pin()
+        .env_remove("CARGO")
+        .env_remove("RUSTUP_TOOLCHAIN")
+        .current_dir(copy.root())
+        .args(["-v", "check", "--format", "json", "--no-ci"])
+        .stderr(1);
+    assert!(
+        stderr.contains("note: toolchain `1.0.0")
+            && stderr.contains("is not installed: read the workspace with rustup's default"),
+        "{stderr}"
+    );
 }
 
 /// A manifest with `cargo-features` needs a nightly cargo.
@@ -253,6 +265,14 @@ fn cargo_features_are_read_with_an_installed_nightly() {
         .filter_map(|f| f["name"].as_str())
         .collect();
     assert_eq!(caret, ["serde"], "{report}");
+    let stderr = pin()
+        .current_dir(copy.root())
+        .args(["check", "-v", "--format", "json", "--no-ci"])
+        .stderr(1);
+    assert!(
+        stderr.contains("note:") && stderr.contains("read the workspace with `nightly"),
+        "{stderr}"
+    );
 }
 
 /// The manifest path as given, when it is the member's: cargo runs there.

@@ -366,17 +366,25 @@ fn human_output_fits_the_terminal_width() {
 }
 
 #[test]
-fn colour_only_when_asked_and_never_with_no_color() {
-    let run = |no_color: bool| {
+fn colour_only_when_asked_and_an_explicit_choice_beats_no_color() {
+    let run = |term_color: Option<&str>, no_color: bool| {
         let mut cmd = pin()
-            .env("CARGO_TERM_COLOR", "always")
             .args(["check", "--manifest-path"])
             .arg(manifest("all-rules"));
+        if let Some(c) = term_color {
+            cmd = cmd.env("CARGO_TERM_COLOR", c);
+        }
         if !no_color {
             cmd = cmd.env_remove("NO_COLOR");
         }
         cmd.stdout(1)
     };
-    assert!(run(false).contains("\u{1b}["));
-    assert!(!run(true).contains('\u{1b}'));
+    assert!(run(Some("always"), false).contains("\u{1b}["));
+    // As in cargo: CARGO_TERM_COLOR=always is a choice NO_COLOR does not undo.
+    assert!(run(Some("always"), true).contains("\u{1b}["));
+    assert!(!run(None, true).contains('\u{1b}'));
+    assert!(
+        !run(None, false).contains('\u{1b}'),
+        "a pipe is not a terminal"
+    );
 }

@@ -30,7 +30,13 @@ pub(crate) struct WorkspaceArgs {
 impl WorkspaceArgs {
     /// Reads the workspace, as every command does first.
     pub(crate) fn workspace(&self, ctx: &Context) -> Result<Workspace> {
-        Workspace::load(self.manifest_path.as_deref(), &ctx.cwd, &ctx.cargo)
+        let ws = Workspace::load(self.manifest_path.as_deref(), &ctx.cwd, &ctx.cargo)?;
+        if ctx.verbosity == crate::context::Verbosity::Verbose {
+            for note in &ws.notes {
+                ctx.progress.note(note);
+            }
+        }
+        Ok(ws)
     }
 
     /// The policy file: `--policy`, else pin.toml at the workspace root.

@@ -32,7 +32,8 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand};
 
-use crate::context::{Context, Host, Vars};
+use crate::context::{ColorChoice, Context, Flags, Host, Vars, Verbosity};
+use crate::report::Format;
 
 /// Exit code: no deny-level finding.
 pub const EXIT_OK: u8 = 0;
@@ -59,6 +60,38 @@ pub(crate) enum CargoCli {
 pub(crate) struct PinCli {
     #[command(subcommand)]
     pub command: Command,
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+/// The flags every command takes: colour and how much to say.
+#[derive(Debug, clap::Args, Default)]
+pub(crate) struct GlobalArgs {
+    /// When to colour output (wins over CARGO_TERM_COLOR and NO_COLOR)
+    #[arg(long, value_name = "WHEN", global = true)]
+    pub color: Option<ColorChoice>,
+    /// Print nothing but errors; the exit code says the rest (a report in
+    /// another --format than human, or sent to --output, is still written)
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Say more: each requiring place, every held-back release
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+impl GlobalArgs {
+    fn flags(&self) -> Flags {
+        Flags {
+            color: self.color,
+            verbosity: if self.quiet {
+                Verbosity::Quiet
+            } else if self.verbose > 0 {
+                Verbosity::Verbose
+            } else {
+                Verbosity::Normal
+            },
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -151,7 +184,7 @@ impl Output {
 /// Runs the program with `args` (including the program name) and returns
 /// the exit code. `cargo-pin pin check` and `cargo-pin check` both work.
 pub fn main_with_args(args: Vec<OsString>) -> ExitCode {
-    let cli = match CargoCli::try_parse_from(with_pin(args)) {
+    let cli = match parse(with_pin(args)) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -163,13 +196,26 @@ pub fn main_with_args(args: Vec<OsString>) -> ExitCode {
         let _ = writeln!(std::io::stderr(), "error: cannot handle signals: {e:#}");
         return ExitCode::from(EXIT_ERROR);
     }
-    let result = context_from_process()
-        .and_then(|ctx| run(&ctx, &pin.command))
-        .and_then(|out| print(&out.stdout).map(|()| out.status));
+    let flags = pin.global.flags();
+    let ctx = context_from_process(flags);
+    // Until the context is read, stderr's colour is a guess from --color.
+    let stderr_color = match &ctx {
+        Ok(ctx) => ctx.stderr_color,
+        Err(_) => flags.color == Some(ColorChoice::Always),
+    };
+    let result = ctx.and_then(|ctx| {
+        let out = run(&ctx, &pin.command)?;
+        // -q keeps requested output (a machine format on stdout) and
+        // drops the human report: the exit code says it.
+        if ctx.verbosity != Verbosity::Quiet || !pin.command.quiet_drops_stdout() {
+            print(&out.stdout)?;
+        }
+        Ok(out.status)
+    });
     let code = match result {
         Ok(status) => ExitCode::from(status.code()),
         Err(e) => {
-            let _ = writeln!(std::io::stderr(), "error: {e:#}");
+            let _ = writeln!(std::io::stderr(), "{} {e:#}", label("error:", stderr_color));
             ExitCode::from(EXIT_ERROR)
         }
     };
@@ -192,9 +238,10 @@ pub fn main_with_args(args: Vec<OsString>) -> ExitCode {
 /// read once. The one place that reads them (clippy.toml disallows it
 /// everywhere else).
 #[allow(clippy::disallowed_methods)]
-pub(crate) fn context_from_process() -> Result<Context> {
+pub(crate) fn context_from_process(flags: Flags) -> Result<Context> {
     let vars: Vars = std::env::vars_os().collect();
     let stdout_tty = std::io::stdout().is_terminal();
+    let stderr_tty = std::io::stderr().is_terminal();
     let host = Host {
         cwd: std::env::current_dir().context("cannot read the current directory")?,
         temp_dir: std::env::temp_dir(),
@@ -206,8 +253,51 @@ pub(crate) fn context_from_process() -> Result<Context> {
         } else {
             None
         },
+        stderr_tty,
     };
-    Context::new(&vars, host, progress::TermProgress::for_stderr())
+    // The progress bar and its warnings need stderr's colour and -q before
+    // the context exists.
+    let progress = progress::TermProgress::for_stderr(
+        flags.verbosity != Verbosity::Quiet,
+        crate::context::stderr_color(&vars, &host, flags)?,
+    );
+    Context::with_flags(&vars, host, progress, flags)
+}
+
+/// `error:` or `warning:`, bold and coloured as cargo shows them when
+/// `color`.
+pub(crate) fn label(word: &str, color: bool) -> String {
+    if !color {
+        return word.to_string();
+    }
+    let c = if word.starts_with("error") {
+        anstyle::AnsiColor::Red
+    } else {
+        anstyle::AnsiColor::Yellow
+    };
+    let st = anstyle::Style::new().fg_color(Some(c.into())).bold();
+    format!("{st}{word}{st:#}")
+}
+
+impl Command {
+    /// Whether `-q` drops what the command prints on stdout: a report for
+    /// a person, not output asked for (a machine format, a completion
+    /// script, a man page).
+    fn quiet_drops_stdout(&self) -> bool {
+        let format = match self {
+            Command::Check(a) => a.format,
+            Command::Fix(a) => a.format,
+            Command::Outdated(a) => a.format,
+            Command::Upgrade(a) => a.format,
+            Command::Rollback(a) => a.format,
+            Command::Review(a) => a.format,
+            Command::Allow(_) | Command::Deny(_) => Format::Human,
+            // `--dry-run` prints the file it would write: output asked for.
+            Command::Init(a) => return !a.dry_run,
+            Command::Completions(_) | Command::Man(_) => return false,
+        };
+        matches!(format, Format::Human | Format::Short)
+    }
 }
 
 /// Runs one command.
@@ -227,8 +317,43 @@ pub(crate) fn run(ctx: &Context, command: &Command) -> Result<Output> {
     }
 }
 
+/// Parses the command line; clap's own messages (usage errors, help)
+/// take `--color` too, when it is given.
+fn parse(args: Vec<OsString>) -> Result<CargoCli, clap::Error> {
+    use clap::{CommandFactory as _, FromArgMatches as _};
+    let mut cmd = CargoCli::command();
+    if let Some(choice) = color_flag(&args) {
+        cmd = cmd.color(match choice {
+            ColorChoice::Auto => clap::ColorChoice::Auto,
+            ColorChoice::Always => clap::ColorChoice::Always,
+            ColorChoice::Never => clap::ColorChoice::Never,
+        });
+    }
+    let matches = cmd.try_get_matches_from_mut(args)?;
+    CargoCli::from_arg_matches(&matches).map_err(|e| e.format(&mut cmd))
+}
+
+/// The last `--color WHEN` or `--color=WHEN` before `--`, read ahead of
+/// clap (which decides its own colours before it parses).
+fn color_flag(args: &[OsString]) -> Option<ColorChoice> {
+    let mut choice = None;
+    let mut args = args.iter().map(|a| a.to_str().unwrap_or_default());
+    while let Some(a) = args.next() {
+        let value = match a {
+            "--" => break,
+            "--color" => args.next(),
+            _ => a.strip_prefix("--color="),
+        };
+        if let Some(v) = value {
+            choice = clap::ValueEnum::from_str(v, false).ok().or(choice);
+        }
+    }
+    choice
+}
+
 /// cargo runs us as `cargo-pin pin ...`; a person may type `cargo-pin
-/// check` or `cargo-pin --version`: all parse the same as through cargo.
+/// check`, `cargo-pin -q check` or `cargo-pin --version`: all parse the
+/// same as through cargo (global flags may come first).
 fn with_pin(mut args: Vec<OsString>) -> Vec<OsString> {
     if args.get(1).is_none_or(|a| a != "pin") {
         args.insert(1.min(args.len()), "pin".into());
@@ -291,9 +416,28 @@ mod tests {
             let Command::Check(c) = p.command else {
                 panic!("check expected")
             };
-            assert_eq!(c.format, crate::report::Format::Json);
+            assert_eq!(c.format, Format::Json);
             assert_eq!(c.levels.deny, vec![Rule::GitTag]);
         }
+    }
+
+    #[test]
+    fn the_color_flag_is_read_before_clap_parses() {
+        let args = |v: &[&str]| v.iter().map(OsString::from).collect::<Vec<_>>();
+        assert_eq!(color_flag(&args(&["cargo-pin", "check"])), None);
+        assert_eq!(
+            color_flag(&args(&["cargo-pin", "--color", "never", "check"])),
+            Some(ColorChoice::Never)
+        );
+        assert_eq!(
+            color_flag(&args(&["cargo-pin", "check", "--color=always", "-D", "x"])),
+            Some(ColorChoice::Always)
+        );
+        assert_eq!(
+            color_flag(&args(&["cargo-pin", "check", "--", "--color=always"])),
+            None
+        );
+        assert_eq!(color_flag(&args(&["cargo-pin", "--color", "blue"])), None);
     }
 
     #[test]

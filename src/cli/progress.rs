@@ -20,11 +20,16 @@ pub(crate) struct TermProgress {
     /// Set once the work is over, so a late timer never draws.
     done: Arc<Mutex<bool>>,
     enabled: bool,
+    /// Warnings shown (not under `-q`).
+    warnings: bool,
+    /// `warning:` coloured (stderr's colour).
+    color: bool,
 }
 
 impl TermProgress {
-    /// A bar that draws only when stderr is a terminal.
-    pub(crate) fn for_stderr() -> Arc<TermProgress> {
+    /// A bar that draws only when stderr is a terminal and `shown` (not
+    /// `-q`), which also decides whether warnings are; `color`: stderr's.
+    pub(crate) fn for_stderr(shown: bool, color: bool) -> Arc<TermProgress> {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
         if let Ok(style) =
             ProgressStyle::with_template("{spinner} reading the registry {pos}/{len} crates")
@@ -34,8 +39,20 @@ impl TermProgress {
         Arc::new(TermProgress {
             bar,
             done: Arc::new(Mutex::new(false)),
-            enabled: std::io::stderr().is_terminal(),
+            enabled: shown && std::io::stderr().is_terminal(),
+            warnings: shown,
+            color,
         })
+    }
+}
+
+impl TermProgress {
+    /// One labelled line on stderr, above the bar.
+    fn line(&self, label: &str, message: &str) {
+        use std::io::Write as _;
+        self.bar.suspend(|| {
+            let _ = writeln!(std::io::stderr(), "{label} {message}");
+        });
     }
 }
 
@@ -69,9 +86,14 @@ impl Progress for TermProgress {
     }
 
     fn warn(&self, message: &str) {
-        use std::io::Write as _;
-        self.bar.suspend(|| {
-            let _ = writeln!(std::io::stderr(), "warning: {message}");
-        });
+        if self.warnings {
+            self.line(&super::label("warning:", self.color), message);
+        }
+    }
+
+    fn note(&self, message: &str) {
+        if self.warnings {
+            self.line("note:", message);
+        }
     }
 }

@@ -83,7 +83,35 @@ pub(crate) fn run(ctx: &Context, args: &UpgradeArgs) -> Result<Output> {
                 && let Some(old) = &ws.lockfile
             {
                 let new = Lockfile::read(&ws.root.join("Cargo.lock"))?;
-                text.push_str(&report::human::lock_changes(&diff(old, &new)));
+                let changes = diff(old, &new);
+                // The lockfile diff goes before what to run next, which
+                // ends the report and now knows what cargo moved.
+                let planned = report::human::upgrade_next_steps(
+                    &plan,
+                    false,
+                    &report::human::Relocked::default(),
+                    &frame.style,
+                );
+                if let Some(body) = text.strip_suffix(&planned) {
+                    text.truncate(body.len());
+                }
+                let mut beside: Vec<String> = changes
+                    .iter()
+                    .filter(|c| !plan.moves.iter().any(|m| m.package == c.package))
+                    .map(|c| c.package.clone())
+                    .collect();
+                beside.dedup();
+                let relocked = report::human::Relocked {
+                    beside,
+                    in_git: ws.root.ancestors().any(|d| d.join(".git").exists()),
+                };
+                text.push_str(&report::human::lock_changes(&changes, &frame.style));
+                text.push_str(&report::human::upgrade_next_steps(
+                    &plan,
+                    false,
+                    &relocked,
+                    &frame.style,
+                ));
             }
             Ok(Output::stdout(text, Status::Ok))
         }

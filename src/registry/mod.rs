@@ -51,6 +51,9 @@ pub trait Progress: Send + Sync {
     /// Something cargo would warn about too (both `.cargo/config` and
     /// `.cargo/config.toml`); the command line prints it on stderr.
     fn warn(&self, _message: &str) {}
+    /// What was done differently from a plain run (`-v`: the toolchain the
+    /// workspace was read with); the command line prints it on stderr.
+    fn note(&self, _message: &str) {}
 }
 
 /// A [`Progress`] that shows nothing.

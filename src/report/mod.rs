@@ -172,7 +172,7 @@ pub(crate) fn render(subject: Subject<'_>, format: Format, frame: &Frame<'_>) ->
         (Subject::Check(r), Format::Github) => github::check(r, &frame.source),
         (Subject::Fix { plan, dry_run }, Format::Human) => {
             let diff = if dry_run {
-                plan.changes.diff()
+                human::colour::diff(&plan.changes.diff(), style)
             } else {
                 String::new()
             };
@@ -188,7 +188,7 @@ pub(crate) fn render(subject: Subject<'_>, format: Format, frame: &Frame<'_>) ->
         (Subject::Upgrade { plan, dry_run }, Format::Human) => {
             let mut t = String::new();
             if dry_run {
-                t.push_str(&plan.changes.diff());
+                t.push_str(&human::colour::diff(&plan.changes.diff(), style));
                 for m in plan.lock_moves() {
                     t.push_str(&format!("would run: cargo {}\n", m.cargo_args().join(" ")));
                 }
@@ -199,7 +199,7 @@ pub(crate) fn render(subject: Subject<'_>, format: Format, frame: &Frame<'_>) ->
         (Subject::Rollback { plan, dry_run }, Format::Human) => {
             let mut t = String::new();
             if dry_run {
-                t.push_str(&plan.changes.diff());
+                t.push_str(&human::colour::diff(&plan.changes.diff(), style));
                 for m in plan.lock_moves() {
                     t.push_str(&format!("would run: cargo {}\n", m.cargo_args().join(" ")));
                 }
@@ -247,6 +247,8 @@ pub struct Style {
     pub color: bool,
     /// Wrap tables to this many columns.
     pub width: Option<u16>,
+    /// `-v`: every detail (each requiring place, every held-back release).
+    pub verbose: bool,
 }
 
 /// Where a report's paths are anchored, for reports read away from the

@@ -3,6 +3,7 @@
 //! [`level_cell`], [`wrap`]ping to the terminal, [`plural`]).
 
 mod check;
+pub(crate) mod colour;
 mod fix;
 mod outdated;
 mod review;
@@ -14,7 +15,7 @@ pub(crate) use fix::fix;
 pub(crate) use outdated::outdated;
 pub(crate) use review::{lock_changes, ordered, pulled_in_by, review};
 pub(crate) use rollback::rollback;
-pub(crate) use upgrade::upgrade;
+pub(crate) use upgrade::{Relocked, next_steps as upgrade_next_steps, upgrade};
 
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
@@ -31,6 +32,9 @@ pub(crate) fn table(style: &Style, header: &[&str]) -> Table {
         t.set_width(w);
     }
     if style.color {
+        // crossterm, which draws comfy-table's colours, would read NO_COLOR
+        // from the process and drop them: the style has decided already.
+        crossterm::style::force_color_output(true);
         t.enforce_styling();
     } else {
         t.force_no_tty();

@@ -3,7 +3,7 @@
 
 use comfy_table::Cell;
 
-use super::{level_cell, plural, table, wrap};
+use super::{colour, level_cell, plural, table, wrap};
 use crate::audit::review::{Review, Reviewed};
 use crate::report::Style;
 
@@ -27,12 +27,12 @@ pub(crate) fn review(r: &Review, style: &Style) -> String {
         for c in ordered(&r.changes) {
             let ch = &c.change;
             t.add_row(vec![
-                Cell::new(ch.kind.as_str()),
+                colour::cell(ch.kind.as_str(), Some(colour::kind_color(ch.kind))),
                 Cell::new(&ch.package),
                 Cell::new(versions(&ch.from)),
                 Cell::new(versions(&ch.to)),
                 Cell::new(pulled_in_by(c)),
-                Cell::new(introduced(c)),
+                colour::cell(introduced(c), introduced_color(c)),
             ]);
         }
         out.push_str(&t.to_string());
@@ -117,6 +117,24 @@ pub(crate) fn pulled_in_by(c: &Reviewed) -> String {
     }
 }
 
+/// The introduced versions' colour: red when one is denied, yellow when
+/// one is unvetted (or yanked), green when all are vetted.
+fn introduced_color(c: &Reviewed) -> Option<anstyle::AnsiColor> {
+    use crate::audit::release::Status;
+    let statuses: Vec<Status> = c.introduced.iter().filter_map(|i| i.status).collect();
+    if statuses.is_empty() {
+        None
+    } else if statuses.contains(&Status::Denied) {
+        colour::status_color(Status::Denied)
+    } else if statuses.contains(&Status::Unvetted) || statuses.contains(&Status::Yanked) {
+        colour::status_color(Status::Unvetted)
+    } else if statuses.iter().all(|s| *s == Status::Vetted) {
+        colour::status_color(Status::Vetted)
+    } else {
+        None
+    }
+}
+
 /// `1.2.0 vetted, 12 days` for each introduced version.
 fn introduced(c: &Reviewed) -> String {
     let parts: Vec<String> = c
@@ -142,7 +160,10 @@ fn introduced(c: &Reviewed) -> String {
 
 /// What a relock changed in Cargo.lock, one line per package, so moves
 /// cargo made beside the planned ones are visible (`upgrade`).
-pub(crate) fn lock_changes(changes: &[crate::audit::review::diff::Change]) -> String {
+pub(crate) fn lock_changes(
+    changes: &[crate::audit::review::diff::Change],
+    style: &Style,
+) -> String {
     if changes.is_empty() {
         return "Cargo.lock: nothing moved\n".into();
     }
@@ -155,7 +176,7 @@ pub(crate) fn lock_changes(changes: &[crate::audit::review::diff::Change]) -> St
         };
         out.push_str(&format!(
             "  {} {} {} → {} ({how})\n",
-            c.kind.as_str(),
+            colour::paint(c.kind.as_str(), colour::kind_color(c.kind), style),
             c.package,
             versions(&c.from),
             versions(&c.to)

@@ -2,7 +2,7 @@
 //! requirements that moved with it, and everything that moved in
 //! Cargo.lock.
 
-use super::rewrites;
+use super::{colour, rewrites};
 use crate::change::rollback::Plan;
 use crate::report::Style;
 
@@ -38,9 +38,15 @@ pub(crate) fn rollback(plan: &Plan, dry_run: bool, style: &Style) -> String {
                     v.join(", ")
                 }
             };
+            // Added green, removed red, moved (back, mostly) yellow.
+            let color = match (c.from.is_empty(), c.to.is_empty()) {
+                (true, _) => anstyle::AnsiColor::Green,
+                (_, true) => anstyle::AnsiColor::Red,
+                _ => anstyle::AnsiColor::Yellow,
+            };
             out.push_str(&format!(
                 "  {} {} -> {}\n",
-                c.package,
+                colour::paint(&c.package, color, style),
                 side(&c.from),
                 side(&c.to)
             ));

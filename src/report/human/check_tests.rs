@@ -98,6 +98,7 @@ fn at(width: u16) -> Style {
     Style {
         color: false,
         width: Some(width),
+        verbose: false,
     }
 }
 

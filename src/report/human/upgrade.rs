@@ -287,7 +287,7 @@ mod tests {
             stays: vec![stay("regex-automata"), stay("memchr")],
             ..Plan::default()
         };
-        let moved = crate::audit::review::diff::Change {
+        let moved = Change {
             package: "regex-automata".into(),
             source: None,
             from_source: None,

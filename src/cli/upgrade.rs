@@ -76,7 +76,8 @@ pub(crate) fn run(ctx: &Context, args: &UpgradeArgs) -> Result<Output> {
         None => {
             upgrade::apply(&ws, &ws.cargo, &plan, offline, None)?;
             // What cargo moved, planned or not: the same lockfile diff as
-            // `review` (on stdout; a report file was made ready before).
+            // `review`, and what is left to do knowing it (on stdout; a
+            // report file was made ready before).
             let mut text = text;
             if args.format == Format::Human
                 && !plan.moves.is_empty()
@@ -84,34 +85,11 @@ pub(crate) fn run(ctx: &Context, args: &UpgradeArgs) -> Result<Output> {
             {
                 let new = Lockfile::read(&ws.root.join("Cargo.lock"))?;
                 let changes = diff(old, &new);
-                // The lockfile diff goes before what to run next, which
-                // ends the report and now knows what cargo moved.
-                let planned = report::human::upgrade_next_steps(
-                    &plan,
-                    false,
-                    &report::human::Relocked::default(),
-                    &frame.style,
-                );
-                if let Some(body) = text.strip_suffix(&planned) {
-                    text.truncate(body.len());
-                }
-                let mut beside: Vec<String> = changes
-                    .iter()
-                    .filter(|c| !plan.moves.iter().any(|m| m.package == c.package))
-                    .map(|c| c.package.clone())
-                    .collect();
-                beside.dedup();
                 let relocked = report::human::Relocked {
-                    beside,
+                    changes: &changes,
                     in_git: ws.root.ancestors().any(|d| d.join(".git").exists()),
                 };
-                text.push_str(&report::human::lock_changes(&changes, &frame.style));
-                text.push_str(&report::human::upgrade_next_steps(
-                    &plan,
-                    false,
-                    &relocked,
-                    &frame.style,
-                ));
+                text = report::human::upgrade(&plan, false, Some(relocked), &frame.style);
             }
             Ok(Output::stdout(text, Status::Ok))
         }

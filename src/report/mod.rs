@@ -193,7 +193,7 @@ pub(crate) fn render(subject: Subject<'_>, format: Format, frame: &Frame<'_>) ->
                     t.push_str(&format!("would run: cargo {}\n", m.cargo_args().join(" ")));
                 }
             }
-            t + &human::upgrade(plan, dry_run, style)
+            t + &human::upgrade(plan, dry_run, None, style)
         }
         (Subject::Upgrade { plan, dry_run }, Format::Json) => json::upgrade(plan, dry_run),
         (Subject::Rollback { plan, dry_run }, Format::Human) => {

@@ -15,7 +15,7 @@ pub(crate) use fix::fix;
 pub(crate) use outdated::outdated;
 pub(crate) use review::{lock_changes, ordered, pulled_in_by, review};
 pub(crate) use rollback::rollback;
-pub(crate) use upgrade::{Relocked, next_steps as upgrade_next_steps, upgrade};
+pub(crate) use upgrade::{Relocked, upgrade};
 
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 

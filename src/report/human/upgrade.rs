@@ -2,8 +2,9 @@
 //! release is held back by, and what to run next for what is left.
 
 use super::outdated::{command, heading, vet_step};
-use super::{plural, rewrites, wrap};
+use super::{lock_changes, plural, rewrites, wrap};
 use crate::audit::release::Status;
+use crate::audit::review::diff::Change;
 use crate::change::upgrade::{Held, Plan};
 use crate::report::Style;
 
@@ -51,21 +52,36 @@ fn held_text(held: &[Held], verbose: bool) -> String {
         .join(", ")
 }
 
-/// What cargo moved in Cargo.lock beside the planned moves, once it has
-/// relocked: those packages' held-back releases in the plan are stale.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Relocked {
-    /// Packages cargo moved that the plan did not.
-    pub beside: Vec<String>,
+/// What cargo did to Cargo.lock, once it has relocked.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Relocked<'a> {
+    /// Every package that moved, planned or not.
+    pub changes: &'a [Change],
     /// Whether the workspace is in a git checkout (`review --base HEAD`).
     pub in_git: bool,
+}
+
+impl<'a> Relocked<'a> {
+    /// Packages cargo moved that the plan did not: their held-back
+    /// releases in the plan are stale.
+    fn beside(&self, plan: &Plan) -> Vec<&'a str> {
+        let mut beside: Vec<&'a str> = self
+            .changes
+            .iter()
+            .filter(|c| !plan.moves.iter().any(|m| m.package == c.package))
+            .map(|c| c.package.as_str())
+            .collect();
+        beside.dedup();
+        beside
+    }
 }
 
 /// What is left after the moves: the `allow` line for every crate's
 /// newest unvetted release, `--breaking` for vetted releases across the
 /// semver boundary, how to write a dry run, and (after a relock that moved
 /// more than planned) the review of what it introduced.
-pub(crate) fn next_steps(plan: &Plan, dry_run: bool, relocked: &Relocked, style: &Style) -> String {
+fn next_steps(plan: &Plan, dry_run: bool, relocked: Option<Relocked<'_>>, style: &Style) -> String {
+    let beside = relocked.map(|r| r.beside(plan)).unwrap_or_default();
     let held = plan
         .moves
         .iter()
@@ -75,7 +91,7 @@ pub(crate) fn next_steps(plan: &Plan, dry_run: bool, relocked: &Relocked, style:
     let mut unvetted_breaking = false;
     let mut breaking = 0;
     for (package, held) in held {
-        if relocked.beside.contains(package) {
+        if beside.contains(&package.as_str()) {
             continue;
         }
         // Only releases newer than any vetted one: vetting an older one
@@ -106,13 +122,14 @@ pub(crate) fn next_steps(plan: &Plan, dry_run: bool, relocked: &Relocked, style:
             style,
         ));
     }
-    if !relocked.beside.is_empty() {
+    let in_git = relocked.is_some_and(|r| r.in_git);
+    if !beside.is_empty() {
         out.push_str(&heading(
             &format!(
                 "cargo also moved {} ({}){}",
-                plural(relocked.beside.len(), "package"),
-                relocked.beside.join(", "),
-                if relocked.in_git {
+                plural(beside.len(), "package"),
+                beside.join(", "),
+                if in_git {
                     "; to judge what the change introduces:"
                 } else {
                     "."
@@ -120,7 +137,7 @@ pub(crate) fn next_steps(plan: &Plan, dry_run: bool, relocked: &Relocked, style:
             ),
             style,
         ));
-        if relocked.in_git {
+        if in_git {
             out.push_str(&command("cargo pin review --base HEAD", style));
         }
     }
@@ -139,8 +156,14 @@ pub(crate) fn next_steps(plan: &Plan, dry_run: bool, relocked: &Relocked, style:
 }
 
 /// The human report: a table of rewritten requirements, one line per lock
-/// move and per crate held where it is, a summary and what to run next.
-pub(crate) fn upgrade(plan: &Plan, dry_run: bool, style: &Style) -> String {
+/// move and per crate held where it is, a summary, what cargo moved in
+/// Cargo.lock (once `relocked`) and what to run next.
+pub(crate) fn upgrade(
+    plan: &Plan,
+    dry_run: bool,
+    relocked: Option<Relocked<'_>>,
+    style: &Style,
+) -> String {
     let mut out = String::new();
     out.push_str(&rewrites(
         plan.moves.iter().flat_map(|m| &m.requirements),
@@ -192,7 +215,10 @@ pub(crate) fn upgrade(plan: &Plan, dry_run: bool, style: &Style) -> String {
         }
     );
     out.push_str(&wrap(&summary, style));
-    out.push_str(&next_steps(plan, dry_run, &Relocked::default(), style));
+    if let Some(r) = relocked {
+        out.push_str(&lock_changes(r.changes, style));
+    }
+    out.push_str(&next_steps(plan, dry_run, relocked, style));
     out
 }
 
@@ -240,7 +266,7 @@ mod tests {
             }],
             ..Plan::default()
         };
-        let out = upgrade(&plan, false, &Style::default());
+        let out = upgrade(&plan, false, None, &Style::default());
         assert!(out.contains("q stays at 0.5.0: 0.6.0 unvetted\n"), "{out}");
         assert!(
             out.ends_with(
@@ -261,11 +287,23 @@ mod tests {
             stays: vec![stay("regex-automata"), stay("memchr")],
             ..Plan::default()
         };
+        let moved = Change {
+            package: "regex-automata".into(),
+            source: None,
+            from_source: None,
+            kind: crate::audit::review::diff::Kind::Upgraded,
+            from: vec![semver::Version::new(0, 4, 18)],
+            to: vec![semver::Version::new(0, 4, 19)],
+            introduced: vec![semver::Version::new(0, 4, 19)],
+            direct: false,
+            via: vec!["regex".into()],
+            line: None,
+        };
         let relocked = Relocked {
-            beside: vec!["regex-automata".into()],
+            changes: std::slice::from_ref(&moved),
             in_git: true,
         };
-        let out = next_steps(&plan, false, &relocked, &Style::default());
+        let out = next_steps(&plan, false, Some(relocked), &Style::default());
         assert!(
             out.contains("cargo also moved 1 package (regex-automata); to judge what the change introduces:\n  cargo pin review --base HEAD\n"),
             "{out}"
@@ -290,7 +328,7 @@ mod tests {
             }],
             ..Plan::default()
         };
-        let out = next_steps(&plan, false, &Relocked::default(), &Style::default());
+        let out = next_steps(&plan, false, None, &Style::default());
         assert!(!out.contains("cargo pin allow"), "{out}");
         assert!(out.contains("\n  cargo pin upgrade --breaking\n"), "{out}");
     }

@@ -88,7 +88,7 @@ fn a_policy_error_shows_the_key_with_a_caret() {
         &copy,
         &["check"],
         "pin.toml:2:1: unknown field `min-relase-age`, expected one of `min-release-age`, \
-         `require-publish-time`, `require-vetted`\n  |\n2 | min-relase-age = \"7 days\"\n  | ^^^^^^^^^^^^^^",
+         `require-publish-time`, `require-vetted`: did you mean `min-release-age`?\n  |\n2 | min-relase-age = \"7 days\"\n  | ^^^^^^^^^^^^^^",
     );
     copy.write("pin.toml", "[rules\ncaret = \"warn\"\n");
     fails_with(

@@ -246,7 +246,8 @@ fn dep_names(entry: &str, p: &Package) -> bool {
 /// `LINE:COL: MESSAGE` and the line with a caret under the culprit, for
 /// the caller to put the file's name before.
 pub(crate) fn toml_error(text: &str, e: &toml::de::Error) -> String {
-    crate::workspace::text::located(text, e.span(), e.message())
+    let message = crate::workspace::text::with_suggestion(e.message());
+    crate::workspace::text::located(text, e.span(), &message)
 }
 
 #[cfg(test)]

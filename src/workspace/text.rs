@@ -94,6 +94,30 @@ pub(crate) fn located(text: &str, span: Option<std::ops::Range<usize>>, message:
     format!("{line}:{col}: {message}\n{gutter} |\n{line} | {shown}\n{gutter} | {pad}{carets}")
 }
 
+/// serde's ``unknown field `min-relase-age`, expected one of `a`, `b` ``,
+/// with the likely one: ``...: did you mean `min-release-age`?``. Any other
+/// message as it is.
+pub(crate) fn with_suggestion(message: &str) -> String {
+    let message = message.trim();
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message.to_string();
+    };
+    let Some((field, expected)) = rest.split_once("`, expected ") else {
+        return message.to_string();
+    };
+    let best = expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(|known| (strsim::jaro_winkler(field, known), known))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match best {
+        Some((_, known)) => format!("{message}: did you mean `{known}`?"),
+        None => message.to_string(),
+    }
+}
+
 /// `LINE:COL` of byte `at` (1-based; the column in characters).
 pub(crate) fn line_col(text: &str, at: usize) -> String {
     located(text, Some(at..at), "")
@@ -168,6 +192,28 @@ mod tests {
             located("x", None, "invalid string\nexpected `\"`")
                 .starts_with("1:1: invalid string; expected `\"`\n")
         );
+    }
+
+    #[test]
+    fn an_unknown_field_suggests_the_closest() {
+        assert_eq!(
+            with_suggestion(
+                "unknown field `min-relase-age`, expected one of `min-release-age`, `require-vetted`\n"
+            ),
+            "unknown field `min-relase-age`, expected one of `min-release-age`, `require-vetted`: \
+             did you mean `min-release-age`?"
+        );
+        assert_eq!(
+            with_suggestion("unknown field `exemt`, expected `exempt`"),
+            "unknown field `exemt`, expected `exempt`: did you mean `exempt`?"
+        );
+        for plain in [
+            "unknown field `zzz`, expected one of `rules`, `exempt`",
+            "invalid type: integer `1`, expected a string",
+            "unknown field `x",
+        ] {
+            assert_eq!(with_suggestion(plain), plain);
+        }
     }
 
     #[test]

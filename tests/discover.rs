@@ -18,7 +18,10 @@ fn version_answers_directly_and_through_cargo() {
 #[test]
 fn no_arguments_is_the_usage_of_cargo_pin() {
     let stderr = pin().stderr(2);
-    assert!(stderr.contains("Usage: cargo pin <COMMAND>"), "{stderr}");
+    assert!(
+        stderr.contains("Usage: cargo pin [OPTIONS] <COMMAND>"),
+        "{stderr}"
+    );
 }
 
 /// What bash completes for `words` (the last one being completed), with

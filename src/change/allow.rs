@@ -118,11 +118,7 @@ pub(crate) fn run(
         }
     }
 
-    let shown = path
-        .strip_prefix(&ws.root)
-        .unwrap_or(path)
-        .display()
-        .to_string();
+    let shown = super::shown_path(&ws.root, path);
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),

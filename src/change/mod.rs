@@ -96,6 +96,15 @@ impl FileChange {
 
 /// `after` with `before`'s line endings, when `before` ends every line
 /// with CRLF.
+/// How messages name a file the change writes: relative to the workspace
+/// root when inside it, else as given.
+pub(crate) fn shown_path(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
 pub(crate) fn keep_line_endings(before: &str, after: &str) -> String {
     let crlf = before.matches("\r\n").count();
     if crlf == 0 || crlf != before.matches('\n').count() {

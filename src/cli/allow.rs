@@ -44,11 +44,7 @@ pub(crate) fn run(ctx: &Context, args: &AllowArgs) -> Result<Output> {
         offline: args.registry.offline,
     };
     let outcomes = allow::run(&ws, &mut sources, &path, &req, ctx.progress.clone())?;
-    let shown = path
-        .strip_prefix(&ws.root)
-        .unwrap_or(&path)
-        .display()
-        .to_string();
+    let shown = crate::change::shown_path(&ws.root, &path);
     let mut text = String::new();
     for o in &outcomes {
         let r = &o.release;

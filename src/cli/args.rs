@@ -48,6 +48,14 @@ impl WorkspaceArgs {
         }
     }
 
+    /// The policy file's path and how messages name it (relative to the
+    /// workspace root when inside it).
+    pub(crate) fn policy_shown(&self, ws: &Workspace) -> (PathBuf, String) {
+        let path = self.policy_path(ws);
+        let shown = crate::change::shown_path(&ws.root, &path);
+        (path, shown)
+    }
+
     /// The workspace's own files a report must never replace: every
     /// manifest, Cargo.lock and the policy file.
     pub(crate) fn own_files(&self, ws: &Workspace) -> Vec<PathBuf> {

@@ -30,12 +30,7 @@ fn parse_release(s: &str) -> Result<CrateVersion, String> {
 
 pub(crate) fn run(ctx: &Context, args: &DenyArgs) -> Result<Output> {
     let ws = args.workspace.workspace(ctx)?;
-    let path = args.workspace.policy_path(&ws);
-    let shown = path
-        .strip_prefix(&ws.root)
-        .unwrap_or(&path)
-        .display()
-        .to_string();
+    let (path, shown) = args.workspace.policy_shown(&ws);
     let (changes, denials) = deny::plan(
         &ws.root,
         &path,

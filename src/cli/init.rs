@@ -32,12 +32,7 @@ pub(crate) enum ProfileArg {
 
 pub(crate) fn run(ctx: &Context, args: &InitArgs) -> Result<Output> {
     let ws = args.workspace.workspace(ctx)?;
-    let path = args.workspace.policy_path(&ws);
-    let shown = path
-        .strip_prefix(&ws.root)
-        .unwrap_or(&path)
-        .display()
-        .to_string();
+    let (path, shown) = args.workspace.policy_shown(&ws);
     let detected = init::profile(&ws);
     let profile = match (args.profile, &detected) {
         (None, _) => detected.clone(),

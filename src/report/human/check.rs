@@ -19,7 +19,7 @@
 //! wherever the dependency table changes. Git commits are shortened to 12
 //! digits ([`short_revs`]; JSON and SARIF keep them whole).
 
-use comfy_table::{Cell, ColumnConstraint};
+use comfy_table::Cell;
 
 use super::{
     glue, glue_code_spans, level_cell, plural, table, unglue, wrap_indented, wrap_options,
@@ -349,11 +349,7 @@ fn table_of(g: &Group<'_>, style: &Style) -> String {
             Cell::new(sixth),
         ]);
     }
-    for i in 0..3 {
-        if let Some(c) = t.column_mut(i) {
-            c.set_constraint(ColumnConstraint::ContentWidth);
-        }
-    }
+    super::keep_whole(&mut t, &[0, 1, 2]);
     t.to_string()
 }
 

@@ -9,17 +9,8 @@ use crate::report::Style;
 pub(crate) fn fix(plan: &Plan, dry_run: bool, style: &Style) -> String {
     let mut out = String::new();
     if !plan.edits.is_empty() {
-        let mut t = table(style, &["location", "dependency", "from", "to"]);
-        for e in &plan.edits {
-            t.add_row(vec![
-                format!("{}:{}", e.manifest, e.line),
-                e.name.clone(),
-                e.from.clone(),
-                e.to.clone(),
-            ]);
-        }
-        out.push_str(&t.to_string());
-        out.push_str("\n\n");
+        out.push_str(&super::rewrites(&plan.edits, style));
+        out.push('\n');
     }
     if !plan.patched.is_empty() {
         out.push_str("pinned to what a [patch] locked:\n");
@@ -39,6 +30,7 @@ pub(crate) fn fix(plan: &Plan, dry_run: bool, style: &Style) -> String {
                 l.reason.clone(),
             ]);
         }
+        super::keep_whole(&mut t, &[0]);
         out.push_str(&t.to_string());
         out.push_str("\n\n");
     }

@@ -60,7 +60,19 @@ pub(crate) fn rewrites<'a>(
             Cell::new(&r.to),
         ]);
     }
+    keep_whole(&mut t, &[0, 3]);
     if any { format!("{t}\n") } else { String::new() }
+}
+
+/// Columns that never wrap (a `file:line` split across lines sends the
+/// reader to the wrong line; a pin split is not one to copy): the others
+/// wrap instead.
+pub(crate) fn keep_whole(t: &mut Table, columns: &[usize]) {
+    for &i in columns {
+        if let Some(c) = t.column_mut(i) {
+            c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+        }
+    }
 }
 
 /// A level word, coloured like cargo's diagnostics.

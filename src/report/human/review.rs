@@ -3,7 +3,7 @@
 
 use comfy_table::Cell;
 
-use super::{colour, level_cell, plural, table, wrap};
+use super::{colour, keep_whole, level_cell, plural, table, wrap};
 use crate::audit::review::{Review, Reviewed};
 use crate::report::Style;
 
@@ -50,6 +50,7 @@ pub(crate) fn review(r: &Review, style: &Style) -> String {
                 Cell::new(&f.message),
             ]);
         }
+        keep_whole(&mut t, &[0, 1, 2]);
         out.push_str(&t.to_string());
         out.push('\n');
     }
